@@ -1,0 +1,3 @@
+"""wfbrowse: browse Datadog Workflow Automation runs from the terminal."""
+
+__version__ = "0.1.0"
