@@ -1,0 +1,277 @@
+"""A JSON document as a foldable list of rows, built lazily.
+
+The screen shows a window of `FlatTree.rows`: the nodes currently visible, in order. Expanding
+a node builds its children on first use and splices them (and any of their descendants that
+were left expanded) into `rows`; collapsing cuts that run out again. Nothing here walks the
+whole document, so the cost of an expand or collapse depends on what it shows, never on the
+size of the document or on how much else is expanded.
+
+Containers with more than `CHUNK` children are split into range nodes (`[0 … 999]`), nested
+when needed, so that no single expand ever adds more than about `CHUNK` rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from wfbrowse.textsafe import escape_controls, shorten
+
+CHUNK = 1000
+PREVIEW_CHARS = 160  # string previews longer than this are cut; the full value is one key away
+
+Key = str | int
+
+
+class Node:
+    """One row of the tree: an object member, an array item, or a range of either."""
+
+    __slots__ = ("children", "depth", "expanded", "key", "member_keys", "parent", "span", "value")
+
+    def __init__(
+        self,
+        key: Key | None,
+        value: Any,
+        parent: Node | None,
+        depth: int,
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        self.key = key  # member name, item index, or None for the root and for ranges
+        self.value = value  # for a range: the container it slices
+        self.parent = parent
+        self.depth = depth
+        self.span = span  # (start, stop) for range nodes
+        self.children: list[Node] | None = None
+        self.expanded = False
+        self.member_keys: list[str] | None = None  # an object's keys, kept for its ranges
+
+    def __repr__(self) -> str:
+        return f"Node(path={self.path!r}, span={self.span!r})"
+
+    @property
+    def is_range(self) -> bool:
+        return self.span is not None
+
+    @property
+    def is_container(self) -> bool:
+        return self.is_range or (isinstance(self.value, (dict, list)) and bool(self.value))
+
+    @property
+    def path(self) -> tuple[Key, ...]:
+        """Keys from the document root to this node; ranges add nothing."""
+        keys: list[Key] = []
+        node: Node | None = self
+        while node is not None:
+            if node.key is not None:
+                keys.append(node.key)
+            node = node.parent
+        keys.reverse()
+        return tuple(keys)
+
+    def count(self) -> int:
+        """How many members or items this node's value (or range) holds."""
+        if self.span is not None:
+            return self.span[1] - self.span[0]
+        if isinstance(self.value, (dict, list)):
+            return len(self.value)
+        return 0
+
+
+def _child_spans(start: int, stop: int) -> list[tuple[int, int]] | None:
+    """Ranges to group `start..stop` into, or None when the items fit in one expand."""
+    total = stop - start
+    if total <= CHUNK:
+        return None
+    span = CHUNK
+    while total > span * CHUNK:
+        span *= CHUNK
+    return [(lo, min(lo + span, stop)) for lo in range(start, stop, span)]
+
+
+def build_children(node: Node) -> list[Node]:
+    """Make (once) and return the children of a container or range node."""
+    if node.children is not None:
+        return node.children
+    container = node.value
+    depth = node.depth + 1
+    if not isinstance(container, (dict, list)):
+        node.children = []
+        return node.children
+    start, stop = node.span if node.span is not None else (0, len(container))
+    spans = _child_spans(start, stop)
+    children: list[Node]
+    if spans is not None:
+        children = [Node(None, container, node, depth, span) for span in spans]
+    elif isinstance(container, dict):
+        keys = list(container) if node.span is None else _range_keys(node, start, stop)
+        children = [Node(key, container[key], node, depth) for key in keys]
+    else:
+        children = [Node(i, container[i], node, depth) for i in range(start, stop)]
+    node.children = children
+    return children
+
+
+def _range_keys(node: Node, start: int, stop: int) -> list[str]:
+    """Member names `start..stop` of the object a range node slices.
+
+    The key list of a big object is made once, on the node that owns the object, and shared
+    by all its ranges, so opening one range of 50,000 keys does not copy all 50,000 again.
+    """
+    owner = node.parent
+    while owner is not None and owner.span is not None:
+        owner = owner.parent
+    if owner is None:  # pragma: no cover - a range always has an owning container node
+        return list(node.value)[start:stop]
+    if owner.member_keys is None:
+        owner.member_keys = list(owner.value)
+    return owner.member_keys[start:stop]
+
+
+class FlatTree:
+    """The visible rows of a JSON document and the operations that change them."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.root = Node(None, document, None, -1)
+        self.rows: list[Node] = []
+        if isinstance(document, (dict, list)):
+            self.root.expanded = True
+            self.rows = list(build_children(self.root))
+        else:
+            # A bare scalar document still gets one row to show it.
+            self.rows = [Node(None, document, self.root, 0)]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _subtree_end(self, row: int) -> int:
+        """Index just past the visible descendants of the row."""
+        depth = self.rows[row].depth
+        end = row + 1
+        rows = self.rows
+        total = len(rows)
+        while end < total and rows[end].depth > depth:
+            end += 1
+        return end
+
+    def expand(self, row: int) -> int:
+        """Expand the node at `row`; returns how many rows appeared."""
+        node = self.rows[row]
+        if node.expanded or not node.is_container:
+            return 0
+        node.expanded = True
+        new_rows = list(_visible_below(node))
+        self.rows[row + 1 : row + 1] = new_rows
+        return len(new_rows)
+
+    def collapse(self, row: int) -> int:
+        """Collapse the node at `row`; returns how many rows disappeared."""
+        node = self.rows[row]
+        if not node.expanded:
+            return 0
+        node.expanded = False
+        end = self._subtree_end(row)
+        del self.rows[row + 1 : end]
+        return end - row - 1
+
+    def toggle(self, row: int) -> int:
+        node = self.rows[row]
+        return self.collapse(row) if node.expanded else self.expand(row)
+
+    def parent_row(self, row: int) -> int | None:
+        """Row of the nearest visible ancestor, or None at the top level."""
+        depth = self.rows[row].depth
+        for index in range(row - 1, -1, -1):
+            if self.rows[index].depth < depth:
+                return index
+        return None
+
+    def row_of(self, node: Node) -> int | None:
+        try:
+            return self.rows.index(node)
+        except ValueError:
+            return None
+
+
+def _visible_below(node: Node) -> Iterator[Node]:
+    """The rows under an expanded node: its children and their expanded descendants."""
+    # An explicit stack instead of recursion: documents may nest thousands of levels.
+    stack: list[Iterator[Node]] = [iter(build_children(node))]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        yield child
+        if child.expanded:
+            stack.append(iter(build_children(child)))
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a row's label and what it is (the UI picks a style per kind)."""
+
+    text: str
+    kind: str  # key, index, punct, string, number, bool, null, summary, range
+
+
+def key_text(key: Key) -> str:
+    if isinstance(key, int):
+        return f"[{key}]"
+    return escape_controls(key) if key else '""'
+
+
+def scalar_preview(value: Any, limit: int = PREVIEW_CHARS) -> Part:
+    if isinstance(value, str):
+        encoded = json.dumps(shorten(value, limit), ensure_ascii=False)
+        if len(value) > limit:
+            encoded += f" ({len(value):,} chars)"
+        return Part(escape_controls(encoded), "string")
+    if isinstance(value, bool):
+        return Part("true" if value else "false", "bool")
+    if value is None:
+        return Part("null", "null")
+    if isinstance(value, (int, float)):
+        return Part(json.dumps(value), "number")
+    if isinstance(value, dict):
+        return Part("{}", "summary")
+    if isinstance(value, list):
+        return Part("[]", "summary")
+    return Part(escape_controls(repr(value)), "string")
+
+
+def container_summary(node: Node) -> Part:
+    count = node.count()
+    if isinstance(node.value, dict):
+        return Part(f"{{{count:,} key{'s' if count != 1 else ''}}}", "summary")
+    return Part(f"[{count:,} item{'s' if count != 1 else ''}]", "summary")
+
+
+def label_parts(node: Node) -> list[Part]:
+    """What a row says, after its indentation and fold marker."""
+    if node.span is not None:
+        start, stop = node.span
+        what = "keys" if isinstance(node.value, dict) else "items"
+        return [
+            Part(f"[{start:,} … {stop - 1:,}]", "range"),
+            Part(f"  {stop - start:,} {what}", "summary"),
+        ]
+    parts: list[Part] = []
+    if node.key is not None:
+        parts.append(Part(key_text(node.key), "index" if isinstance(node.key, int) else "key"))
+        parts.append(Part(": ", "punct"))
+    if node.is_container:
+        parts.append(container_summary(node))
+    else:
+        parts.append(scalar_preview(node.value))
+    return parts
+
+
+def is_truncated(node: Node) -> bool:
+    """Whether the row's preview hides part of a string value."""
+    return isinstance(node.value, str) and node.span is None and len(node.value) > PREVIEW_CHARS
