@@ -1,0 +1,36 @@
+"""What the app is started with, decided by the command line before Textual is imported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wfbrowse.credentials import Credentials
+from wfbrowse.sites import Site
+
+
+@dataclass(frozen=True)
+class DemoEntry:
+    """A run the demo screen offers (kept free of the demo package so the UI need not import it)."""
+
+    label: str
+    workflow_id: str
+    instance_id: str
+    description: str
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    site: Site
+    credentials: Credentials | None
+    api_url: str | None = None  # replaces the site's API host (loopback or a Datadog API host)
+    workflow_id: str | None = None
+    instance_id: str | None = None
+    demo_runs: tuple[DemoEntry, ...] = ()  # non-empty in demo mode
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.demo_runs)
+
+    @property
+    def fetch_at_start(self) -> bool:
+        return bool(self.workflow_id and self.instance_id)

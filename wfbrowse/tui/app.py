@@ -1,0 +1,376 @@
+"""The wfbrowse application: one screen to fetch a workflow instance and fold through it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import (
+    Button,
+    ContentSwitcher,
+    Footer,
+    Input,
+    LoadingIndicator,
+    OptionList,
+    Select,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from wfbrowse import __version__
+from wfbrowse.errors import WfError
+from wfbrowse.instance import RunSummary, format_duration, format_time, summarize
+from wfbrowse.jsonpath import jq_path
+from wfbrowse.jsontree import is_truncated
+from wfbrowse.sites import SITES, Site, UnsupportedSiteError, require_supported
+from wfbrowse.targets import Target, TargetError, looks_like_link, parse_field, parse_uuid
+from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.json_tree_view import JsonTreeView
+from wfbrowse.tui.status_bar import StatusBar
+from wfbrowse.tui.value_screen import ValueScreen
+
+if TYPE_CHECKING:
+    from wfbrowse.api import ApiResult, DatadogClient
+    from wfbrowse.launch import LaunchOptions
+
+STATUS_STYLES = {
+    "IN_PROGRESS": "bold blue",
+    "SUCCEEDED": "bold green",
+    "CANCELED": "bold yellow",
+    "INSTANCE_ERROR": "bold red",
+    "STEP_ERROR": "bold red",
+}
+
+
+class WfBrowseApp(App[None]):
+    """Fetch a Datadog workflow instance and browse its JSON as a tree."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "wfbrowse"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "fetch", "Fetch", priority=True),
+        Binding("escape", "escape", "Cancel", show=False),
+        Binding("ctrl+o", "focus_ids", "IDs"),
+        Binding("ctrl+t", "focus_tree", "Tree", show=False),
+        Binding("ctrl+s", "focus_site", "Site", show=False),
+    ]
+
+    def __init__(self, options: LaunchOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.site: Site = options.site
+        self.summary: RunSummary | None = None
+        self._client: DatadogClient | None = None
+        self._client_base: str | None = None
+        self._filling = False  # set while the app itself writes into the ID fields
+        self._bad_field: tuple[str | None, str] | None = None  # (field id, value) in error
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="query"):
+            yield Select(
+                [(site.label, site.domain) for site in SITES],
+                value=self.site.domain,
+                allow_blank=False,
+                id="site",
+                compact=True,
+            )
+            yield Input(
+                value=self.options.workflow_id or "",
+                placeholder="workflow ID or Datadog link",
+                id="workflow",
+                compact=True,
+            )
+            yield Input(
+                value=self.options.instance_id or "",
+                placeholder="instance ID",
+                id="instance",
+                compact=True,
+            )
+            yield Button("Fetch", id="fetch", compact=True)
+            yield LoadingIndicator(id="loading")
+        yield Static(id="field-error")
+        yield Static(id="summary")
+        with ContentSwitcher(initial="welcome", id="body"):
+            with Vertical(id="welcome"):
+                yield Static(self._welcome_text(), id="welcome-text")
+                if self.options.is_demo:
+                    yield OptionList(
+                        *[
+                            Option(Text(f"{run.label:<26} {run.description}"), id=str(index))
+                            for index, run in enumerate(self.options.demo_runs)
+                        ],
+                        id="demo-runs",
+                    )
+            yield JsonTreeView(id="tree")
+        yield Static(id="path")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def _welcome_text(self) -> Text:
+        text = Text()
+        text.append(f"wfbrowse {__version__}\n", style="bold")
+        text.append(
+            "Paste a Datadog workflow link (…/workflow/<id>?instance=<id>) or an API URL into\n"
+            "either field, or type the workflow and instance IDs, then press Enter.\n"
+        )
+        if self.options.is_demo:
+            text.append(
+                "\nDemo mode: a built-in server on 127.0.0.1 answers like Datadog. "
+                "No keys, no network.\n"
+                "Pick a run below (Enter), or copy its IDs into the fields.\n",
+                style="italic",
+            )
+            for run in self.options.demo_runs:
+                text.append(f"  {run.label}: ", style="bold")
+                text.append(f"{run.workflow_id} {run.instance_id}\n", style="dim")
+        elif self.options.credentials is None:
+            text.append(
+                "\nNo keys found: set DD_API_KEY and DD_APP_KEY in the environment, "
+                "then restart.\n",
+                style="bold yellow",
+            )
+        else:
+            text.append(f"\nKeys: {self.options.credentials.source}.\n", style="dim")
+        return text
+
+    def on_mount(self) -> None:
+        status = self.query_one(StatusBar)
+        status.site = self._site_description()
+        self.query_one("#loading").display = False
+        # The run's duration keeps counting while it runs.
+        self.set_interval(1.0, self._tick_summary)
+        if self.options.fetch_at_start:
+            self.action_fetch()
+        elif self.options.workflow_id:
+            instance = self.query_one("#instance", Input)
+            instance.focus()
+            self._field_error("instance ID: add the run's instance ID to fetch it", instance)
+        elif self.options.is_demo:
+            self.query_one("#demo-runs", OptionList).focus()
+        else:
+            self.query_one("#workflow", Input).focus()
+        if self.options.credentials is None and not self.options.is_demo:
+            status.show_warning("No keys: set DD_API_KEY and DD_APP_KEY, then restart wfbrowse")
+
+    def _site_description(self) -> str:
+        if self.options.is_demo:
+            return f"demo ({self.options.api_url})"
+        if self.options.api_url:
+            return f"{self.site.name} via {self.options.api_url}"
+        return f"{self.site.name} {self.site.domain}"
+
+    # -- ID fields -----------------------------------------------------------------------------
+    def _field_error(self, text: str = "", field: Input | None = None) -> None:
+        """Show (or clear) the inline message about what is wrong with an ID field."""
+        self._bad_field = (field.id, field.value) if field is not None and text else None
+        self.query_one("#field-error", Static).update(Text(escape_controls(text), style="red"))
+        self.query_one("#field-error").display = bool(text)
+
+    @on(Input.Changed, "#workflow, #instance")
+    def _on_id_changed(self, event: Input.Changed) -> None:
+        """A whole run link pasted (or typed) into either field fills both IDs and fetches.
+
+        A link naming only a workflow is left alone here, since it may be half typed; Enter
+        reads it (see `_read_ids`).
+        """
+        if self._filling:
+            return
+        bad = self._bad_field
+        if bad is not None and bad[0] == event.input.id and bad[1] != event.value:
+            self._field_error()  # the user is mending what the message was about
+        target = self._link_in(event.input)
+        if target is not None and target.workflow_id and target.instance_id:
+            self._fill(target.workflow_id, target.instance_id, target.site)
+            self.action_fetch()
+
+    def _link_in(self, field: Input) -> Target | None:
+        """What a field holding a link (or two IDs) points at; None for a plain or bad value."""
+        value = field.value
+        if not looks_like_link(value) and len(value.split()) < 2:
+            return None
+        what = "workflow ID" if field.id == "workflow" else "instance ID"
+        try:
+            return parse_field(value, what)
+        except TargetError:
+            return None
+
+    def _fill(self, workflow_id: str | None, instance_id: str | None, site: Site | None) -> None:
+        self._filling = True
+        try:
+            if workflow_id:
+                self.query_one("#workflow", Input).value = workflow_id
+            if instance_id:
+                self.query_one("#instance", Input).value = instance_id
+            if site is not None and site != self.site:
+                self.query_one("#site", Select).value = site.domain
+                self._set_site(site)
+        finally:
+            self._filling = False
+
+    @on(Input.Submitted, "#workflow, #instance")
+    @on(Button.Pressed, "#fetch")
+    def _on_submit(self) -> None:
+        self.action_fetch()
+
+    @on(Select.Changed, "#site")
+    def _on_site_changed(self, event: Select.Changed) -> None:
+        site = next((s for s in SITES if s.domain == event.value), None)
+        if site is not None and site != self.site:
+            self._set_site(site)
+
+    def _set_site(self, site: Site) -> None:
+        self.site = site
+        status = self.query_one(StatusBar)
+        status.site = self._site_description()
+        try:
+            require_supported(site)
+        except UnsupportedSiteError as error:
+            status.show_error(str(error))
+        else:
+            status.clear_message()
+
+    @on(OptionList.OptionSelected, "#demo-runs")
+    def _on_demo_run(self, event: OptionList.OptionSelected) -> None:
+        run = self.options.demo_runs[int(event.option.id or 0)]
+        self._fill(run.workflow_id, run.instance_id, None)
+        self.action_fetch()
+
+    # -- fetching ------------------------------------------------------------------------------
+    def _read_ids(self) -> tuple[str, str] | None:
+        """The two IDs from the fields, or None after saying what is wrong with them."""
+        fields = (("#workflow", "workflow ID"), ("#instance", "instance ID"))
+        for selector, _ in fields:
+            target = self._link_in(self.query_one(selector, Input))
+            if target is not None:
+                self._fill(target.workflow_id, target.instance_id, target.site)
+        ids: list[str] = []
+        for selector, what in fields:
+            field = self.query_one(selector, Input)
+            try:
+                ids.append(parse_uuid(field.value, what))
+            except TargetError as error:
+                self._field_error(str(error), field)
+                field.focus()
+                return None
+        self._field_error()
+        return ids[0], ids[1]
+
+    def action_fetch(self) -> None:
+        ids = self._read_ids()
+        if ids is None:
+            return
+        try:
+            require_supported(self.site)
+        except UnsupportedSiteError as error:
+            self.query_one(StatusBar).show_error(str(error))
+            return
+        self._fetch(*ids)
+
+    def _get_client(self) -> DatadogClient:
+        from wfbrowse.api import DatadogClient  # httpx loads on the first fetch, not at start
+
+        base = self.options.api_url or self.site.api_url
+        if self._client is None or self._client_base != base:
+            if self._client is not None:
+                old = self._client
+                self.call_later(old.aclose)
+            self._client = DatadogClient(base, self.options.credentials)
+            self._client_base = base
+        return self._client
+
+    @work(exclusive=True, group="fetch", exit_on_error=False)
+    async def _fetch(self, workflow_id: str, instance_id: str) -> None:
+        status = self.query_one(StatusBar)
+        loading = self.query_one("#loading")
+        loading.display = True
+        status.show_info(f"fetching {instance_id} … (Esc cancels)")
+        client = self._get_client()
+        try:
+            result = await client.get_instance(workflow_id, instance_id)
+        except WfError as error:
+            status.rate_limit = client.last_rate_limit or status.rate_limit
+            if error.status is not None:
+                status.last_request = f"HTTP {error.status}"
+            status.show_error(error.one_line())
+        else:
+            self._show_result(result, instance_id)
+        finally:
+            loading.display = False
+
+    def _show_result(self, result: ApiResult, instance_id: str) -> None:
+        status = self.query_one(StatusBar)
+        status.record_request(result.status, result.elapsed_ms, result.size)
+        status.rate_limit = result.rate_limit or status.rate_limit
+        tree = self.query_one(JsonTreeView)
+        tree.load(result.data)
+        self.summary = summarize(result.data)
+        self._render_summary()
+        self.query_one(ContentSwitcher).current = "tree"
+        tree.focus()
+        status.show_info(f"loaded instance {instance_id}")
+
+    def action_escape(self) -> None:
+        running = [w for w in self.workers if w.group == "fetch" and w.is_running]
+        if running:
+            self.workers.cancel_group(self, "fetch")
+            self.query_one("#loading").display = False
+            self.query_one(StatusBar).show_warning("fetch canceled")
+        elif isinstance(self.focused, Input):
+            self.action_focus_tree()
+
+    def action_focus_ids(self) -> None:
+        self.query_one("#workflow", Input).focus()
+
+    def action_focus_tree(self) -> None:
+        if self.query_one(ContentSwitcher).current == "tree":
+            self.query_one(JsonTreeView).focus()
+        elif self.options.is_demo:
+            self.query_one("#demo-runs").focus()
+
+    def action_focus_site(self) -> None:
+        self.query_one("#site", Select).focus()
+
+    # -- summary, path and values --------------------------------------------------------------
+    def _tick_summary(self) -> None:
+        if self.summary is not None and self.summary.is_running:
+            self._render_summary()
+
+    def _render_summary(self) -> None:
+        summary = self.summary
+        widget = self.query_one("#summary", Static)
+        if summary is None:
+            widget.update("")
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(summary.workflow_name or summary.workflow_id or "unnamed workflow", "bold")
+        text.append("  ")
+        style = STATUS_STYLES.get(summary.status_kind or "", "bold")
+        text.append(f"● {summary.status_label}", style)
+        text.append(f"  started {format_time(summary.start)}", "dim")
+        duration = summary.duration(datetime.now(timezone.utc))
+        if duration is not None:
+            verb = "running for" if summary.end is None else "took"
+            text.append(f"  {verb} {format_duration(duration)}", "dim")
+        widget.update(text)
+
+    @on(JsonTreeView.CursorMoved)
+    def _on_cursor_moved(self, event: JsonTreeView.CursorMoved) -> None:
+        path = jq_path(event.node.path) if event.node is not None else ""
+        self.query_one("#path", Static).update(Text(path, no_wrap=True, overflow="ellipsis"))
+
+    @on(JsonTreeView.NodeChosen)
+    def _on_node_chosen(self, event: JsonTreeView.NodeChosen) -> None:
+        node = event.node
+        if is_truncated(node) or isinstance(node.value, str):
+            self.push_screen(ValueScreen(jq_path(node.path), node.value))
+
+    async def on_unmount(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()

@@ -1,0 +1,265 @@
+"""A foldable JSON tree drawn with Textual's line API.
+
+Only the rows on screen are rendered (`render_line`), from `FlatTree.rows`, so the cost of a
+frame, an expand or a collapse does not grow with the document. The stock `Tree` widget
+re-walks and re-measures every visible line on each change, which is too slow once a few
+thousand rows are open, and it recurses on deep documents.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from wfbrowse.jsontree import FlatTree, Node, label_parts, scalar_preview
+
+MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a wide indent
+
+
+class JsonTreeView(ScrollView, can_focus=True):
+    """Rows of a JSON document; a cursor; expand and collapse from the keyboard or mouse."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("left,h", "collapse_or_parent", "Collapse", show=False),
+        Binding("right,l", "expand", "Expand", show=False),
+        Binding("enter", "select", "Open", show=True),
+        Binding("space", "toggle", "Fold", show=True),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "json-tree--key",
+        "json-tree--index",
+        "json-tree--punct",
+        "json-tree--string",
+        "json-tree--number",
+        "json-tree--bool",
+        "json-tree--null",
+        "json-tree--summary",
+        "json-tree--range",
+        "json-tree--guide",
+        "json-tree--fold",
+        "json-tree--cursor",
+    }
+
+    DEFAULT_CSS = """
+    JsonTreeView {
+        background: $surface;
+        color: $foreground;
+        & > .json-tree--key { color: $text-accent; }
+        & > .json-tree--index { color: $text-muted; }
+        & > .json-tree--punct { color: $text-muted; }
+        & > .json-tree--string { color: $text-success; }
+        & > .json-tree--number { color: $text-warning; }
+        & > .json-tree--bool { color: $text-secondary; }
+        & > .json-tree--null { color: $text-muted; text-style: italic; }
+        & > .json-tree--summary { color: $text-muted; }
+        & > .json-tree--range { color: $text-primary; }
+        & > .json-tree--guide { color: $surface-lighten-2; }
+        & > .json-tree--fold { color: $text-primary; }
+        & > .json-tree--cursor {
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .json-tree--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class CursorMoved(Message):
+        """The cursor is on another node (or on none: an empty tree)."""
+
+        def __init__(self, view: JsonTreeView, node: Node | None) -> None:
+            super().__init__()
+            self.view = view
+            self.node = node
+
+    class NodeChosen(Message):
+        """Enter on a leaf: the app shows the whole value."""
+
+        def __init__(self, view: JsonTreeView, node: Node) -> None:
+            super().__init__()
+            self.view = view
+            self.node = node
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.model = FlatTree({})
+        self._styles: dict[str, Style] = {}
+
+    # -- content -------------------------------------------------------------------------------
+    def load(self, document: Any) -> None:
+        """Show a new document with its first top-level entry (a response's `data`) open."""
+        self.model = FlatTree(document)
+        if self.model.rows:
+            self.model.expand(0)
+        self._sync_size()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor_row = 0
+
+    @property
+    def cursor_node(self) -> Node | None:
+        rows = self.model.rows
+        return rows[self.cursor_row] if 0 <= self.cursor_row < len(rows) else None
+
+    def _sync_size(self) -> None:
+        # No horizontal scrolling: rows are cut at the widget's width and long values open in
+        # a view of their own, so the width never needs measuring across all rows.
+        self.virtual_size = Size(self.size.width, len(self.model.rows))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._sync_size()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    # -- cursor --------------------------------------------------------------------------------
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self.model.rows) - 1))
+
+    def watch_cursor_row(self, row: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.cursor_node))
+
+    def _scroll_cursor_into_view(self) -> None:
+        self.scroll_to_region(
+            Region(0, self.cursor_row, 1, 1), animate=False, force=True, immediate=True
+        )
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = len(self.model.rows) - 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor_row += max(1, self.scrollable_content_region.height - 1)
+
+    # -- folding -------------------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._sync_size()
+        self.cursor_row = self.cursor_row  # re-validate and announce
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.expanded or not node.is_container:
+            self.cursor_row += 1 if node.expanded else 0
+            return
+        self.model.expand(self.cursor_row)
+        self._changed()
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.expanded:
+            self.model.collapse(self.cursor_row)
+            self._changed()
+            return
+        parent = self.model.parent_row(self.cursor_row)
+        if parent is not None:
+            self.cursor_row = parent
+
+    def action_toggle(self) -> None:
+        if self.cursor_node is not None and self.model.toggle(self.cursor_row):
+            self._changed()
+
+    def action_select(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_container:
+            self.action_toggle()
+        else:
+            self.post_message(self.NodeChosen(self, node))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + self.scroll_offset.y
+        if not 0 <= row < len(self.model.rows):
+            return
+        self.cursor_row = row
+        node = self.model.rows[row]
+        if node.is_container:
+            self.action_toggle()
+        elif event.chain >= 2:
+            self.post_message(self.NodeChosen(self, node))
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _style(self, kind: str) -> Style:
+        style = self._styles.get(kind)
+        if style is None:
+            style = self.get_component_rich_style(f"json-tree--{kind}", partial=True)
+            self._styles[kind] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.size.width
+        base = self.rich_style
+        if not 0 <= row < len(self.model.rows):
+            return Strip.blank(width, base)
+        node = self.model.rows[row]
+        segments = self._row_segments(node, base)
+        if row == self.cursor_row:
+            cursor = self._style("cursor")
+            segments = [Segment(text, (style or base) + cursor) for text, style, _ in segments]
+            strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base + cursor)
+        else:
+            strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+        return strip.apply_offsets(scroll_x, row)
+
+    def _row_segments(self, node: Node, base: Style) -> list[Segment]:
+        segments: list[Segment] = []
+        depth = node.depth
+        if depth > MAX_INDENT_LEVELS:
+            segments.append(Segment("│ " * 4 + f"⋯{depth - 4}⋯ ", base + self._style("guide")))
+        elif depth:
+            segments.append(Segment("│ " * depth, base + self._style("guide")))
+        if node.is_container:
+            segments.append(Segment("▾ " if node.expanded else "▸ ", base + self._style("fold")))
+        else:
+            segments.append(Segment("  ", base))
+        parts = label_parts(node)
+        used = sum(segment.cell_length for segment in segments)
+        used += sum(len(part.text) for part in parts[:-1])
+        room = self.size.width - used
+        if isinstance(node.value, str) and len(parts[-1].text) > room:
+            # Cut long strings to the room left, so the "(N chars)" note stays in view.
+            parts[-1] = scalar_preview(node.value, max(8, room - 18))
+        for part in parts:
+            segments.append(Segment(part.text, base + self._style(part.kind)))
+        return segments

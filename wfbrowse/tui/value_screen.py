@@ -1,0 +1,60 @@
+"""A modal that shows one value whole: long strings, or a container as pretty JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, TextArea
+
+from wfbrowse.textsafe import escape_controls
+
+
+def value_text(value: Any) -> str:
+    """The text a person reads for a value: strings raw, everything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class ValueScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    ValueScreen {
+        align: center middle;
+        & > Vertical {
+            width: 90%;
+            height: 80%;
+            border: round $primary;
+            background: $surface;
+            & > Label { width: 1fr; padding: 0 1; color: $text-muted; }
+            & > TextArea { height: 1fr; border: none; }
+        }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close"),
+    ]
+
+    def __init__(self, title: str, value: Any) -> None:
+        super().__init__()
+        self._title = title
+        self._value = value
+
+    def compose(self) -> ComposeResult:
+        text = value_text(self._value)
+        with Vertical():
+            yield Label(
+                Text(f"{escape_controls(self._title)} · {len(text):,} chars · Esc to close")
+            )
+            # Read-only TextArea: scrolls, wraps, and lets the terminal's selection work. Control
+            # characters are shown escaped, never written raw.
+            shown = "\n".join(escape_controls(line) for line in text.split("\n"))
+            yield TextArea(shown, read_only=True, soft_wrap=True)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
