@@ -6,6 +6,7 @@ here returns None (or an empty value) instead of failing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -31,29 +32,43 @@ def _text(value: Any) -> str | None:
 
 
 def parse_timestamp(value: Any) -> datetime | None:
-    """RFC 3339 with `Z` and any number of fractional digits (6 and 5 are both seen)."""
-    if not isinstance(value, str) or not value:
+    """RFC 3339 with `Z` and any number of fractional digits (6 and 5 are both seen).
+
+    The result is always in UTC; a time without a zone is taken as UTC.
+    """
+    if not isinstance(value, str):
         return None
-    text = value.strip().replace("z", "Z")
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    if "." in text:
-        # Python 3.10's fromisoformat wants exactly 3 or 6 fractional digits.
-        head, _, rest = text.partition(".")
-        digits = "".join(ch for ch in rest if ch.isdigit())
-        zone = rest[len(digits) :]
-        text = f"{head}.{(digits + '000000')[:6]}{zone}"
+    # Checked against a pattern first: Python 3.11's fromisoformat lets stray text through
+    # after the fraction ("…58.12.34Z"), and 3.10's wants exactly 3 or 6 fraction digits.
+    match = _TIMESTAMP.fullmatch(value.strip())
+    if match is None:
+        return None
+    date, time, fraction, zone = match.groups()
+    fraction = ((fraction or "") + "000000")[:6]
+    if zone is None or zone in ("Z", "z"):
+        zone = "+00:00"
+    elif ":" not in zone:
+        zone = f"{zone[:3]}:{zone[3:] or '00'}"
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
+        parsed = datetime.fromisoformat(f"{date}T{time}.{fraction}{zone}")
+        return parsed.astimezone(timezone.utc)  # shown as UTC, so held as UTC
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across midnight
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+_TIMESTAMP = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
+)
 
 
 def format_duration(seconds: float) -> str:
     seconds = max(0.0, seconds)
+    # Truncate, never round up: 59.7 s is "59s", not "60s" (the next step is "1m 00s").
+    if seconds < 10:
+        return f"{int(seconds * 10) / 10:.1f}s"
     if seconds < 60:
-        return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
+        return f"{int(seconds)}s"
     minutes, secs = divmod(int(seconds), 60)
     if minutes < 60:
         return f"{minutes}m {secs:02d}s"
@@ -110,7 +125,8 @@ class RunSummary:
 
 
 def _workflow_name(document: Any) -> str | None:
-    for entry in _dig(document, "included") or []:
+    included = _dig(document, "included")
+    for entry in included if isinstance(included, list) else []:
         if isinstance(entry, dict) and entry.get("type") == "workflows":
             name = _text(_dig(entry, "attributes", "name"))
             if name:

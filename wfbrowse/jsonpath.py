@@ -13,8 +13,9 @@ _JQ_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def quote(key: str) -> str:
     """A JSON string literal (which jq reads as is) that shows no invisible characters.
 
-    `json.dumps` escapes C0 controls; DEL, C1 controls and bidi marks are escaped here too,
-    while other non-ASCII text stays readable.
+    `json.dumps` escapes C0 controls; DEL, C1 controls, bidi marks, line separators and lone
+    surrogates (which no UTF-8 clipboard can carry) are escaped here too, while other
+    non-ASCII text stays readable.
     """
     return json.dumps(key, ensure_ascii=False).translate(_INVISIBLE)
 
@@ -31,6 +32,7 @@ _INVISIBLE = {
         0x2029,
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
+        *range(0xD800, 0xE000),
     )
 }
 

@@ -26,6 +26,9 @@ def _build_table() -> dict[int, str]:
     # Line and paragraph separators break a row in two on some terminals.
     for code in (0x2028, 0x2029):
         table[code] = _escape_for(code)
+    # Lone surrogates (JSON allows "\ud800") cannot be encoded as UTF-8 at all.
+    for code in range(0xD800, 0xE000):
+        table[code] = _escape_for(code)
     return table
 
 
@@ -36,7 +39,7 @@ def escape_controls(text: str) -> str:
     """Replace control, bidi and separator characters with visible escapes."""
     if text.isprintable():
         # Fast path: every character in the table is non-printable to Python (categories
-        # Cc, Cf, Zl, Zp), so printable text, the common case, needs no translation.
+        # Cc, Cf, Zl, Zp, Cs), so printable text, the common case, needs no translation.
         return text
     return text.translate(_TABLE)
 
@@ -50,4 +53,6 @@ def shorten(text: str, limit: int) -> str:
     """Cut `text` to at most `limit` characters, marking the cut with an ellipsis."""
     if len(text) <= limit:
         return text
-    return text[: max(0, limit - 1)] + "…"
+    if limit <= 0:
+        return ""
+    return text[: limit - 1] + "…"

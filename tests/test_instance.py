@@ -1,0 +1,347 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from tests.cassettes import load_interaction
+from wfbrowse.instance import (
+    RunSummary,
+    format_duration,
+    format_time,
+    parse_timestamp,
+    summarize,
+)
+
+UTC = timezone.utc
+WORKFLOW_ID = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+INSTANCE_ID = "305a472b-71ab-4ce8-8f8d-75db635627b5"
+RUN_URL = f"https://app.datadoghq.com/workflow/{WORKFLOW_ID}?instance={INSTANCE_ID}"
+
+
+@pytest.fixture(scope="module")
+def recorded() -> Any:
+    interaction = load_interaction("test_get_a_workflow_instance_returns_ok_response")
+    return json.loads(interaction.body)
+
+
+# -- the recorded instance ---------------------------------------------------------------------
+
+
+def test_summary_of_the_recorded_instance(recorded):
+    summary = summarize(recorded)
+    assert summary == RunSummary(
+        workflow_id=WORKFLOW_ID,
+        instance_id=INSTANCE_ID,
+        workflow_name="Max Jul 24 2024 02:38",
+        status_kind="CANCELED",
+        status_name="Canceled",
+        start=datetime(2024, 7, 24, 18, 38, 31, 326418, tzinfo=UTC),
+        end=datetime(2024, 7, 24, 18, 39, 58, 219283, tzinfo=UTC),
+        url=RUN_URL,
+    )
+    assert summary.start is not None
+    assert summary.start.utcoffset() == timedelta(0)
+    assert summary.is_running is False
+    assert summary.status_label == "Canceled"
+
+
+def test_recorded_instance_duration_and_line(recorded):
+    summary = summarize(recorded)
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    assert summary.duration() == pytest.approx(86.892865)
+    assert summary.duration(now=later) == pytest.approx(86.892865)  # finished: `now` is unused
+    assert summary.one_line() == (
+        "Max Jul 24 2024 02:38 · Canceled · started 2024-07-24 18:38:31 UTC · took 1m 26s"
+    )
+
+
+def test_workflow_name_prefers_the_included_workflow(recorded):
+    document = json.loads(json.dumps(recorded))
+    document["data"]["attributes"]["sourceForTemplating"]["name"] = "from templating"
+    assert summarize(document).workflow_name == "Max Jul 24 2024 02:38"
+    document["included"] = [entry for entry in document["included"] if entry["type"] != "workflows"]
+    assert summarize(document).workflow_name == "from templating"
+    del document["data"]["attributes"]["sourceForTemplating"]
+    summary = summarize(document)
+    assert summary.workflow_name is None
+    assert summary.url is None
+    assert summary.one_line().startswith(f"{WORKFLOW_ID} · Canceled · started ")
+    document["data"]["relationships"] = None
+    assert summarize(document).one_line().startswith("unnamed workflow · Canceled · started ")
+
+
+# -- documents that are not what the schema says ----------------------------------------------
+
+EMPTY = RunSummary(None, None, None, None, None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        None,
+        42,
+        "a string",
+        [],
+        [{"data": {}}],
+        {},
+        {"data": None},
+        {"data": "instances"},
+        {"data": []},
+        {"data": {"attributes": "a string"}},
+        {"data": {"attributes": ["a", "list"]}},
+        {"data": {"attributes": None, "relationships": 5}},
+        {"data": {"relationships": {"workflow": "x"}}},
+        {"data": {"relationships": {"workflow": {"data": ["x"]}}}},
+        {"included": 7},
+        {"included": True},
+        {"included": 3.5},
+        {"included": "workflows"},
+        {"included": {"type": "workflows", "attributes": {"name": "not in a list"}}},
+        {
+            "included": [
+                None,
+                1,
+                "x",
+                [],
+                {"type": "workflows"},
+                {"type": "workflows", "attributes": 3},
+            ]
+        },
+        {"included": [{"type": "workflows", "attributes": {"name": ""}}]},
+        {"included": [{"type": "workflows", "attributes": {"name": 12}}]},
+        {"data": {"attributes": {"instanceStatus": 3}}},
+        {"data": {"attributes": {"instanceStatus": "SUCCEEDED"}}},
+        {"data": {"attributes": {"instanceStatus": ["SUCCEEDED"]}}},
+        {"data": {"attributes": {"instanceStatus": {"detailsKind": 1, "displayName": False}}}},
+        {"data": {"attributes": {"startTimestamp": 1721846311, "endTimestamp": None}}},
+        {"data": {"attributes": {"startTimestamp": "yesterday", "endTimestamp": ""}}},
+        {"data": {"id": 12, "attributes": {"sourceForTemplating": "nope"}}},
+        {"data": {"id": "", "attributes": {"sourceForTemplating": {"url": ["x"], "name": {}}}}},
+    ],
+)
+def test_anything_malformed_gives_empty_fields(document):
+    summary = summarize(document)
+    assert summary == EMPTY
+    assert summary.duration() is None
+    assert summary.status_label == "unknown status"
+    assert summary.one_line() == "unnamed workflow · unknown status · started —"
+
+
+def test_included_workflow_name_found_among_junk():
+    document = {
+        "included": [
+            None,
+            {"type": "spec_versions", "attributes": {"name": "not this"}},
+            {"type": "workflows", "attributes": "broken"},
+            {"type": "workflows", "attributes": {"name": "the name"}},
+        ]
+    }
+    assert summarize(document).workflow_name == "the name"
+
+
+def test_partial_fields_are_kept():
+    document = {
+        "data": {
+            "id": INSTANCE_ID,
+            "attributes": {"instanceStatus": {"detailsKind": "SUCCEEDED"}},
+            "relationships": {"workflow": {"data": {"id": WORKFLOW_ID}}},
+        }
+    }
+    summary = summarize(document)
+    assert summary == RunSummary(
+        WORKFLOW_ID, INSTANCE_ID, None, "SUCCEEDED", None, None, None, None
+    )
+    assert summary.status_label == "SUCCEEDED"
+    assert summary.one_line() == f"{WORKFLOW_ID} · SUCCEEDED · started —"
+
+
+def instance(status: Any, start: Any = None, end: Any = None) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"instanceStatus": status}
+    if start is not None:
+        attributes["startTimestamp"] = start
+    if end is not None:
+        attributes["endTimestamp"] = end
+    return {
+        "data": {"id": INSTANCE_ID, "attributes": attributes},
+        "included": [{"type": "workflows", "attributes": {"name": "Nightly"}}],
+    }
+
+
+def test_running_instance_counts_up_to_now():
+    document = instance(
+        {"detailsKind": "IN_PROGRESS", "displayName": "Running"}, start="2024-07-24T18:38:31Z"
+    )
+    summary = summarize(document)
+    assert summary.is_running is True
+    assert summary.end is None
+    now = datetime(2024, 7, 24, 18, 40, 1, 500000, tzinfo=UTC)
+    assert summary.duration(now) == 90.5
+    assert summary.duration(now + timedelta(hours=2)) == 7290.5
+    assert summary.one_line(now) == (
+        "Nightly · Running · started 2024-07-24 18:38:31 UTC · running for 1m 30s"
+    )
+    real = summary.duration()
+    assert real is not None
+    assert real > 0  # without `now`, the clock
+
+
+def test_running_without_a_start_has_no_duration():
+    summary = summarize(instance({"detailsKind": "IN_PROGRESS"}))
+    assert summary.duration(datetime(2024, 1, 1, tzinfo=UTC)) is None
+    assert summary.one_line() == "Nightly · IN_PROGRESS · started —"
+
+
+def test_finished_instance_without_an_end_has_no_duration():
+    summary = summarize(instance({"detailsKind": "SUCCEEDED"}, start="2024-07-24T18:38:31Z"))
+    assert summary.is_running is False
+    assert summary.duration(datetime(2024, 7, 24, 19, 0, tzinfo=UTC)) is None
+    assert summary.one_line() == "Nightly · SUCCEEDED · started 2024-07-24 18:38:31 UTC"
+
+
+def test_unknown_status_is_shown_as_it_comes():
+    summary = summarize(instance({"detailsKind": "PAUSED_FOR_APPROVAL"}))
+    assert summary.status_kind == "PAUSED_FOR_APPROVAL"
+    assert summary.status_label == "PAUSED_FOR_APPROVAL"
+    assert summary.is_running is False
+    summary = summarize(instance({"detailsKind": "WEIRD", "displayName": "Weird state"}))
+    assert summary.status_label == "Weird state"
+    summary = summarize(instance({"displayName": "Only a display name"}))
+    assert summary.status_kind is None
+    assert summary.status_label == "Only a display name"
+
+
+def test_server_text_is_escaped():
+    document = instance({"detailsKind": "X\x1b[2J", "displayName": "\u202eLIVE"})
+    document["included"][0]["attributes"]["name"] = "evil\x1b]52;c;aGk=\x07name"
+    summary = summarize(document)
+    assert summary.workflow_name == "evil\\x1b]52;c;aGk=\\x07name"
+    assert summary.status_kind == "X\\x1b[2J"
+    assert summary.status_name == "\\u202eLIVE"
+
+
+def test_status_int_and_ended_run():
+    document = instance(5, start="2024-07-24T18:38:31.5Z", end="2024-07-24T18:38:33.75Z")
+    summary = summarize(document)
+    assert summary.status_kind is None
+    assert summary.status_label == "unknown status"
+    assert summary.duration() == 2.25
+    assert summary.one_line() == (
+        "Nightly · unknown status · started 2024-07-24 18:38:31 UTC · took 2.2s"
+    )
+
+
+# -- timestamps --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-07-24T18:39:58.219283Z", datetime(2024, 7, 24, 18, 39, 58, 219283, tzinfo=UTC)),
+        ("2024-07-24T18:39:58.21928Z", datetime(2024, 7, 24, 18, 39, 58, 219280, tzinfo=UTC)),
+        ("2024-07-24T18:39:58.2192Z", datetime(2024, 7, 24, 18, 39, 58, 219200, tzinfo=UTC)),
+        ("2024-07-24T18:39:58.219Z", datetime(2024, 7, 24, 18, 39, 58, 219000, tzinfo=UTC)),
+        ("2024-07-24T18:39:58.2Z", datetime(2024, 7, 24, 18, 39, 58, 200000, tzinfo=UTC)),
+        ("2024-07-24T18:39:58Z", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        ("2024-07-24T18:39:58z", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        ("2024-07-24T18:39:58.123456789Z", datetime(2024, 7, 24, 18, 39, 58, 123456, tzinfo=UTC)),
+        # Without a zone: taken as UTC, which is what the API always means.
+        ("2024-07-24T18:39:58.21928", datetime(2024, 7, 24, 18, 39, 58, 219280, tzinfo=UTC)),
+        ("2024-07-24T18:39:58", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        ("2024-07-24T18:39:58+00:00", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        ("  2024-07-24T18:39:58Z\n", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        # An offset is honoured and the result is held in UTC; the offset's digits are not
+        # taken for more fraction digits.
+        ("2024-07-24T20:39:58.21928+02:00", datetime(2024, 7, 24, 18, 39, 58, 219280, tzinfo=UTC)),
+        ("2024-07-24T20:39:58.219+02:00", datetime(2024, 7, 24, 18, 39, 58, 219000, tzinfo=UTC)),
+        ("2024-07-24T13:09:58.1-05:30", datetime(2024, 7, 24, 18, 39, 58, 100000, tzinfo=UTC)),
+        ("2024-07-24T20:39:58+02:00", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        ("2024-07-24T20:39:58+0200", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        ("2024-07-24T20:39:58+02", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+        ("2024-07-24t18:39:58.5z", datetime(2024, 7, 24, 18, 39, 58, 500000, tzinfo=UTC)),
+        ("2024-07-24 18:39:58.5Z", datetime(2024, 7, 24, 18, 39, 58, 500000, tzinfo=UTC)),
+        ("2024-07-25T00:09:58+05:30", datetime(2024, 7, 24, 18, 39, 58, tzinfo=UTC)),
+    ],
+)
+def test_parse_timestamp(text, expected):
+    parsed = parse_timestamp(text)
+    assert parsed == expected
+    assert parsed is not None
+    assert parsed.tzinfo is not None
+    assert parsed.utcoffset() == timedelta(0)
+    assert format_time(parsed) == expected.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "   ",
+        "garbage",
+        "2024-13-01T00:00:00Z",
+        "2024-07-24T25:00:00Z",
+        "2024-07-24T18:39:58.12.34Z",  # Python 3.11's fromisoformat alone takes this one
+        "2024-07-24T18:39:58.Z",
+        "2024-07-24T18:39Z",
+        "2024-07-24",
+        "18:39:58Z",
+        "2024-07-24T18:39:58+2:00",
+        "2024-07-24T18:39:58 Z",
+        "2024-07-24T18:39:58.5Z 2024-07-24T18:39:58.5Z",
+        "2024-07-24T18:39:58.²Z",  # a digit to str.isdigit, not to RFC 3339
+        "2024-07-24T18:39:58.\u0661\u0662Z",  # Arabic-Indic digits
+        "2024-07-24T18:39:58.5Zjunk",
+        "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
+        "9999-12-31T23:59:59-01:00",  # after year 9999 in UTC
+        1721846311,
+        1721846311.5,
+        ["2024-07-24T18:39:58Z"],
+        {"t": "2024-07-24T18:39:58Z"},
+        b"2024-07-24T18:39:58Z",
+    ],
+)
+def test_parse_timestamp_garbage(value):
+    assert parse_timestamp(value) is None
+
+
+def test_format_time():
+    assert format_time(None) == "—"
+    moment = datetime(2024, 7, 4, 8, 9, 5, 999999, tzinfo=UTC)
+    assert format_time(moment) == "2024-07-04 08:09:05 UTC"
+
+
+# -- durations ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (-5, "0.0s"),
+        (0, "0.0s"),
+        (0.04, "0.0s"),
+        (0.25, "0.2s"),
+        (2.25, "2.2s"),
+        (9.94, "9.9s"),
+        (9.99, "9.9s"),  # never "10.0s"
+        (10, "10s"),
+        (10.9, "10s"),
+        (42.5, "42s"),
+        (59.4, "59s"),
+        (59.99, "59s"),  # never "60s"
+        (60, "1m 00s"),
+        (86.892865, "1m 26s"),
+        (90.5, "1m 30s"),
+        (3599.9, "59m 59s"),
+        (3600, "1h 00m"),
+        (3600 * 5 + 60 * 7 + 59, "5h 07m"),
+        (3600 * 47 + 60 * 59 + 59, "47h 59m"),
+        (3600 * 48, "2d 00h"),
+        (86400 * 3 + 3600 * 5 + 1, "3d 05h"),
+        (86400 * 400, "400d 00h"),
+    ],
+)
+def test_format_duration(seconds, expected):
+    assert format_duration(seconds) == expected
