@@ -37,7 +37,7 @@ from wfbrowse.tui.value_screen import ValueScreen
 
 if TYPE_CHECKING:
     from wfbrowse.api import ApiResult, DatadogClient
-    from wfbrowse.launch import LaunchOptions
+    from wfbrowse.launch import DemoEntry, LaunchOptions
 
 STATUS_STYLES = {
     "IN_PROGRESS": "bold blue",
@@ -46,6 +46,15 @@ STATUS_STYLES = {
     "INSTANCE_ERROR": "bold red",
     "STEP_ERROR": "bold red",
 }
+
+
+def _demo_option(run: DemoEntry) -> Text:
+    """A demo run for the picker: what it shows, then the IDs to type or paste."""
+    text = Text()
+    text.append(run.label, "bold")
+    text.append(f"  {run.description}\n")
+    text.append(f"  {run.workflow_id} {run.instance_id}", "dim")
+    return text
 
 
 class WfBrowseApp(App[None]):
@@ -103,7 +112,7 @@ class WfBrowseApp(App[None]):
                 if self.options.is_demo:
                     yield OptionList(
                         *[
-                            Option(Text(f"{run.label:<26} {run.description}"), id=str(index))
+                            Option(_demo_option(run), id=str(index))
                             for index, run in enumerate(self.options.demo_runs)
                         ],
                         id="demo-runs",
@@ -124,12 +133,9 @@ class WfBrowseApp(App[None]):
             text.append(
                 "\nDemo mode: a built-in server on 127.0.0.1 answers like Datadog. "
                 "No keys, no network.\n"
-                "Pick a run below (Enter), or copy its IDs into the fields.\n",
+                "Pick a run below (Enter), or type or paste its IDs into the fields.",
                 style="italic",
             )
-            for run in self.options.demo_runs:
-                text.append(f"  {run.label}: ", style="bold")
-                text.append(f"{run.workflow_id} {run.instance_id}\n", style="dim")
         elif self.options.credentials is None:
             text.append(
                 "\nNo keys found: set DD_API_KEY and DD_APP_KEY in the environment, "
@@ -149,13 +155,15 @@ class WfBrowseApp(App[None]):
         if self.options.fetch_at_start:
             self.action_fetch()
         elif self.options.workflow_id:
-            instance = self.query_one("#instance", Input)
-            instance.focus()
-            self._field_error("instance ID: add the run's instance ID to fetch it", instance)
+            self._focus("#instance")
+            self._field_error(
+                "instance ID: add the run's instance ID to fetch it",
+                self.query_one("#instance", Input),
+            )
         elif self.options.is_demo:
-            self.query_one("#demo-runs", OptionList).focus()
+            self._focus("#demo-runs")
         else:
-            self.query_one("#workflow", Input).focus()
+            self._focus("#workflow")
         if self.options.credentials is None and not self.options.is_demo:
             status.show_warning("No keys: set DD_API_KEY and DD_APP_KEY, then restart wfbrowse")
 
@@ -257,7 +265,7 @@ class WfBrowseApp(App[None]):
                 ids.append(parse_uuid(field.value, what))
             except TargetError as error:
                 self._field_error(str(error), field)
-                field.focus()
+                self._focus(selector)
                 return None
         self._field_error()
         return ids[0], ids[1]
@@ -313,7 +321,7 @@ class WfBrowseApp(App[None]):
         self.summary = summarize(result.data)
         self._render_summary()
         self.query_one(ContentSwitcher).current = "tree"
-        tree.focus()
+        self._focus("#tree")
         status.show_info(f"loaded instance {instance_id}")
 
     def action_escape(self) -> None:
@@ -325,17 +333,22 @@ class WfBrowseApp(App[None]):
         elif isinstance(self.focused, Input):
             self.action_focus_tree()
 
+    def _focus(self, selector: str) -> None:
+        # Synchronous, unlike Widget.focus(): keys typed right after this one must already
+        # reach the new widget (a paste straight after Ctrl+O, say).
+        self.screen.set_focus(self.query_one(selector))
+
     def action_focus_ids(self) -> None:
-        self.query_one("#workflow", Input).focus()
+        self._focus("#workflow")
 
     def action_focus_tree(self) -> None:
         if self.query_one(ContentSwitcher).current == "tree":
-            self.query_one(JsonTreeView).focus()
+            self._focus("#tree")
         elif self.options.is_demo:
-            self.query_one("#demo-runs").focus()
+            self._focus("#demo-runs")
 
     def action_focus_site(self) -> None:
-        self.query_one("#site", Select).focus()
+        self._focus("#site")
 
     # -- summary, path and values --------------------------------------------------------------
     def _tick_summary(self) -> None:
@@ -348,7 +361,7 @@ class WfBrowseApp(App[None]):
         if summary is None:
             widget.update("")
             return
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(overflow="ellipsis")
         text.append(summary.workflow_name or summary.workflow_id or "unnamed workflow", "bold")
         text.append("  ")
         style = STATUS_STYLES.get(summary.status_kind or "", "bold")

@@ -108,10 +108,13 @@ class JsonTreeView(ScrollView, can_focus=True):
 
     # -- content -------------------------------------------------------------------------------
     def load(self, document: Any) -> None:
-        """Show a new document with its first top-level entry (a response's `data`) open."""
+        """Show a new document with its first entry open, and that entry's first.
+
+        For an instance that is `data` and `data.attributes`: the run itself, at a glance.
+        """
         self.model = FlatTree(document)
-        if self.model.rows:
-            self.model.expand(0)
+        if self.model.rows and self.model.expand(0) and self.model.rows[1].is_container:
+            self.model.expand(1)
         self._sync_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor_row = 0

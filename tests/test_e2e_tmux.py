@@ -1,0 +1,114 @@
+"""The real `wfbrowse` process in a real terminal (tmux): what a person sees and types."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.tmux import TmuxSession, tmux_available
+from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID, FAILED_INSTANCE_ID, SUCCEEDED_INSTANCE_ID
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
+]
+
+WFBROWSE = [sys.executable, "-m", "wfbrowse"]
+
+
+def test_demo_shows_a_run_as_a_tree_and_quits_cleanly() -> None:
+    with TmuxSession([*WFBROWSE, "--demo"], width=120, height=40) as term:
+        term.wait_for("Demo mode")
+        term.wait_for("succeeded")
+        term.send_keys("Enter")  # the first demo run: succeeded
+        screen = term.wait_for("▾ attributes:")
+        assert "Triage high error rate on checkout-api" in screen
+        assert "● Succeeded" in screen
+        assert "▾ data: {4 keys}" in screen
+        assert "▸ included: [2 items]" in screen
+        assert "HTTP 200" in screen
+        # Fold the attributes, open the status and read it off the screen.
+        term.send_keys("j", "l", "j", "l")
+        screen = term.wait_for('displayName: "Succeeded"')
+        assert 'detailsKind: "SUCCEEDED"' in screen
+        term.wait_for(".data.attributes.instanceStatus")
+        term.send_keys("C-q")
+        term.wait_for(lambda _: term.pane_dead(), timeout=10)
+        assert term.exit_status() == 0
+        assert "Traceback" not in term.screen()
+
+
+def test_ids_on_the_command_line_fetch_at_once_and_errors_keep_the_tree() -> None:
+    command = [*WFBROWSE, "--demo", DEMO_WORKFLOW_ID, FAILED_INSTANCE_ID]
+    with TmuxSession(command, width=120, height=40) as term:
+        screen = term.wait_for("● Failed")
+        assert "errorDetail" in screen
+        # Now an instance that answers 403: the error shows, the failed run stays.
+        # Keys go one step at a time, each waited for on screen, as a person would type:
+        # focus moves between key presses, not within one burst of bytes.
+        term.send_keys("C-o")
+        term.send_keys("C-u")
+        term.wait_for("workflow ID or Datadog link")
+        term.send_keys(DEMO_WORKFLOW_ID, literal=True)
+        term.wait_for(DEMO_WORKFLOW_ID[:30])
+        term.send_keys("Tab")
+        term.send_keys("C-u")
+        term.wait_for("instance ID ")
+        term.send_keys("898f6214-3cdb-4879-bf6d-a0cdb51988a0", literal=True)
+        term.wait_for("898f6214-3cdb")
+        term.send_keys("Enter")
+        screen = term.wait_for("Actions API access")
+        assert "● Failed" in screen
+        assert "errorDetail" in screen
+        term.send_keys("C-q")
+        term.wait_for(lambda _: term.pane_dead(), timeout=10)
+        assert term.exit_status() == 0
+
+
+def test_pasting_a_web_link_fills_both_fields_and_fetches() -> None:
+    link = (
+        f"https://app.datadoghq.com/workflow/{DEMO_WORKFLOW_ID}"
+        f"?instance={SUCCEEDED_INSTANCE_ID}&from_ts=1717000000000"
+    )
+    with TmuxSession([*WFBROWSE, "--demo"], width=120, height=40) as term:
+        term.wait_for("Demo mode")
+        term.send_keys("C-o")
+        term.send_keys("x")
+        term.wait_for(" x ")  # the field has focus
+        term.send_keys("BSpace")
+        term.wait_for("workflow ID or Datadog link")
+        # A real bracketed paste, as a terminal delivers it.
+        term._tmux("set-buffer", "-b", "link", link)
+        term._tmux("paste-buffer", "-p", "-b", "link", "-t", term.target)
+        screen = term.wait_for("● Succeeded")
+        assert DEMO_WORKFLOW_ID[:20] in screen
+        term.send_keys("C-q")
+
+
+def test_help_and_version_answer_without_starting_the_app() -> None:
+    version = subprocess.run([*WFBROWSE, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("wfbrowse ")
+    usage = subprocess.run([*WFBROWSE, "--help"], capture_output=True, text=True, check=True)
+    for flag in ("--site", "--api-url", "--demo", "TARGET", "INSTANCE_ID", "DD_API_KEY"):
+        assert flag in usage.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["not-a-uuid"], "not"),
+        (["--site", "mars"], "mars"),
+        (["--api-url", "https://example.com"], "example.com"),
+        ([DEMO_WORKFLOW_ID, "nope"], "instance ID"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(args: list[str], message: str) -> None:
+    result = subprocess.run([*WFBROWSE, *args], capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("wfbrowse: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
