@@ -60,6 +60,7 @@ class JsonTreeView(ScrollView, can_focus=True):
     JsonTreeView {
         background: $surface;
         color: $foreground;
+        overflow-x: hidden;
         & > .json-tree--key { color: $text-accent; }
         & > .json-tree--index { color: $text-muted; }
         & > .json-tree--punct { color: $text-muted; }
@@ -127,7 +128,7 @@ class JsonTreeView(ScrollView, can_focus=True):
     def _sync_size(self) -> None:
         # No horizontal scrolling: rows are cut at the widget's width and long values open in
         # a view of their own, so the width never needs measuring across all rows.
-        self.virtual_size = Size(self.size.width, len(self.model.rows))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.rows))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -259,7 +260,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         parts = label_parts(node)
         used = sum(segment.cell_length for segment in segments)
         used += sum(len(part.text) for part in parts[:-1])
-        room = self.size.width - used
+        room = self.scrollable_content_region.width - used
         if isinstance(node.value, str) and len(parts[-1].text) > room:
             # Cut long strings to the room left, so the "(N chars)" note stays in view.
             parts[-1] = scalar_preview(node.value, max(8, room - 18))

@@ -80,6 +80,9 @@ class StatusBar(Widget):
         if self.rate_limit is not None:
             facts.append(escape_controls(self.rate_limit.describe()))
         second = Text(" │ ".join(fact for fact in facts if fact), style="dim")
-        first.no_wrap = second.no_wrap = True
-        first.overflow = second.overflow = "ellipsis"
-        return Text("\n").join([first, second])
+        # Exactly two rows, whatever the width: long messages end in an ellipsis instead
+        # of wrapping over the facts line.
+        lines = Text("\n").join([first, second])
+        lines.no_wrap = True
+        lines.overflow = "ellipsis"
+        return lines
