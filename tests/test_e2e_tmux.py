@@ -21,9 +21,7 @@ WFBROWSE = [sys.executable, "-m", "wfbrowse"]
 def test_demo_shows_a_run_as_a_tree_and_quits_cleanly() -> None:
     with TmuxSession([*WFBROWSE, "--demo"], width=120, height=40) as term:
         term.wait_for("Demo mode")
-        term.wait_for("succeeded")
-        term.send_keys("Enter")  # the first demo run: succeeded
-        screen = term.wait_for("▾ attributes:")
+        screen = term.send_until(["Enter"], "▾ attributes:")  # the first demo run: succeeded
         assert "Triage high error rate on checkout-api" in screen
         assert "● Succeeded" in screen
         assert "▾ data: {4 keys}" in screen
@@ -35,8 +33,7 @@ def test_demo_shows_a_run_as_a_tree_and_quits_cleanly() -> None:
         assert 'detailsKind: "SUCCEEDED"' in screen
         term.wait_for(".data.attributes.instanceStatus")
         term.send_keys("C-q")
-        term.wait_for(lambda _: term.pane_dead(), timeout=10)
-        assert term.exit_status() == 0
+        assert term.wait_exit() == 0
         assert "Traceback" not in term.screen()
 
 
@@ -63,8 +60,7 @@ def test_ids_on_the_command_line_fetch_at_once_and_errors_keep_the_tree() -> Non
         assert "● Failed" in screen
         assert "errorDetail" in screen
         term.send_keys("C-q")
-        term.wait_for(lambda _: term.pane_dead(), timeout=10)
-        assert term.exit_status() == 0
+        assert term.wait_exit() == 0
 
 
 def test_pasting_a_web_link_fills_both_fields_and_fetches() -> None:
@@ -74,9 +70,7 @@ def test_pasting_a_web_link_fills_both_fields_and_fetches() -> None:
     )
     with TmuxSession([*WFBROWSE, "--demo"], width=120, height=40) as term:
         term.wait_for("Demo mode")
-        term.send_keys("C-o")
-        term.send_keys("x")
-        term.wait_for(" x ")  # the field has focus
+        term.send_until(["C-o", "x"], " x ")  # the field has focus
         term.send_keys("BSpace")
         term.wait_for("workflow ID or Datadog link")
         # A real bracketed paste, as a terminal delivers it.
@@ -85,6 +79,7 @@ def test_pasting_a_web_link_fills_both_fields_and_fetches() -> None:
         screen = term.wait_for("● Succeeded")
         assert DEMO_WORKFLOW_ID[:20] in screen
         term.send_keys("C-q")
+        assert term.wait_exit() == 0
 
 
 def test_help_and_version_answer_without_starting_the_app() -> None:

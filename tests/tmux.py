@@ -7,8 +7,10 @@ import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 _counter = itertools.count()
 
@@ -37,9 +39,11 @@ class TmuxSession:
         if environment.get("TERM") == "dumb":
             environment["TERM"] = "xterm-256color"
         self._env = environment
-        # `remain-on-exit` keeps the pane after the program ends, so its last screen (and
-        # exit status) can still be read.
-        script = shlex.join(command)
+        # The shell around the program writes its exit status to a file: tmux's own
+        # `pane_dead_status` is sometimes left empty when the pane's terminal closes before
+        # the process is reaped. `remain-on-exit` keeps the last screen readable.
+        self._status_file = Path(tempfile.mkdtemp(prefix="wfbrowse-tmux-")) / "status"
+        script = f"{shlex.join(command)}; echo $? > {shlex.quote(str(self._status_file))}"
         self._tmux(
             "new-session",
             "-d",
@@ -84,17 +88,44 @@ class TmuxSession:
             time.sleep(0.02)
         raise AssertionError(f"timed out waiting for {predicate!r}; the screen shows:\n{screen}")
 
-    def pane_dead(self) -> bool:
-        return self._tmux("display-message", "-p", "-t", self.target, "#{pane_dead}").strip() == "1"
+    def send_until(
+        self, keys: Sequence[str], expect: str, *, attempts: int = 5, each: float = 1.0
+    ) -> str:
+        """Send keys until the screen shows `expect`.
+
+        For the first keys after start-up only: Textual asks the terminal a few questions as
+        it starts, and keys that arrive while those answers are parsed can be dropped.
+        """
+        for _ in range(attempts - 1):
+            self.send_keys(*keys)
+            try:
+                return self.wait_for(expect, timeout=each)
+            except AssertionError:
+                continue
+        self.send_keys(*keys)
+        return self.wait_for(expect, timeout=each)
+
+    def wait_exit(self, timeout: float = 10.0) -> int:
+        """Wait for the program to end; its exit status (tmux records it a moment after the
+        pane dies, so wait for the status itself)."""
+        self.wait_for(lambda _: self.exit_status() is not None, timeout=timeout)
+        status = self.exit_status()
+        assert status is not None
+        return status
 
     def exit_status(self) -> int | None:
-        value = self._tmux("display-message", "-p", "-t", self.target, "#{pane_dead_status}")
+        """The program's exit status once it has ended, else None."""
+        try:
+            value = self._status_file.read_text()
+        except FileNotFoundError:
+            return None
         return int(value) if value.strip() else None
 
     def close(self) -> None:
         subprocess.run(
             ["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10, check=False
         )
+        shutil.rmtree(self._status_file.parent, ignore_errors=True)
 
     def __enter__(self) -> TmuxSession:
         return self

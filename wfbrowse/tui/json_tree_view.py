@@ -34,7 +34,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         Binding("left,h", "collapse_or_parent", "Collapse", show=False),
         Binding("right,l", "expand", "Expand", show=False),
         Binding("enter", "select", "Open", show=True),
-        Binding("space", "toggle", "Fold", show=True),
+        Binding("space", "toggle_fold", "Fold", show=True),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -197,7 +197,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         if parent is not None:
             self.cursor_row = parent
 
-    def action_toggle(self) -> None:
+    def action_toggle_fold(self) -> None:
         if self.cursor_node is not None and self.model.toggle(self.cursor_row):
             self._changed()
 
@@ -206,7 +206,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         if node is None:
             return
         if node.is_container:
-            self.action_toggle()
+            self.action_toggle_fold()
         else:
             self.post_message(self.NodeChosen(self, node))
 
@@ -217,7 +217,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.cursor_row = row
         node = self.model.rows[row]
         if node.is_container:
-            self.action_toggle()
+            self.action_toggle_fold()
         elif event.chain >= 2:
             self.post_message(self.NodeChosen(self, node))
 
