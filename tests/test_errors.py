@@ -18,7 +18,6 @@ from wfbrowse.errors import (
     WfError,
     WorkflowNotFound,
     error_from_response,
-    escape_control,
     parse_error_body,
 )
 from wfbrowse.ratelimit import RateLimit
@@ -307,12 +306,6 @@ def test_redact():
     err.redact(["abcdef0123456789", ""])
     assert "abcdef0123456789" not in str(err)
     assert "abcdef0123456789" not in repr(err)
-
-
-def test_escape_control_keeps_normal_text():
-    assert escape_control("héllo wörld ✓ 日本") == "héllo wörld ✓ 日本"
-    assert escape_control("a\tb") == "a\\tb"
-    assert escape_control("\x85") == "\\x85"
 
 
 # -- recorded error bodies -----------------------------------------------------------------------

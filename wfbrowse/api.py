@@ -34,10 +34,10 @@ from wfbrowse.errors import (
     UnsafeApiUrl,
     WfError,
     error_from_response,
-    escape_control,
     parse_error_body,
 )
 from wfbrowse.ratelimit import RateLimit
+from wfbrowse.textsafe import escape_controls
 
 if TYPE_CHECKING:
     import httpx
@@ -250,7 +250,7 @@ class DatadogClient:
         if isinstance(exc, httpx.DecodingError):
             return InvalidResponse("the response's content-encoding could not be decoded")
         if isinstance(exc, OSError) and not isinstance(exc, httpx.HTTPError):
-            return ConnectFailed(f"cannot talk to {where}: {escape_control(exc.strerror or '')}")
+            return ConnectFailed(f"cannot talk to {where}: {escape_controls(exc.strerror or '')}")
         return HttpError(f"request to {where} failed ({type(exc).__name__})")
 
 
@@ -261,7 +261,7 @@ def _setup_error(exc: Exception, base_url: str) -> WfError:
     if isinstance(exc, httpx.InvalidURL):
         return UnsafeApiUrl(f"unusable API URL {base_url!r}")
     if isinstance(exc, OSError):
-        reason = escape_control(exc.strerror or type(exc).__name__)
+        reason = escape_controls(exc.strerror or type(exc).__name__)
         return TlsError(
             f"cannot load the CA certificates: {reason}",
             "fix or unset SSL_CERT_FILE / SSL_CERT_DIR",
@@ -408,7 +408,7 @@ def _connect_error(exc: BaseException, where: str) -> WfError:
     reason = next(
         (c.strerror for c in causes if isinstance(c, OSError) and c.strerror), "connection failed"
     )
-    return ConnectFailed(f"cannot connect to {where}: {escape_control(reason)}")
+    return ConnectFailed(f"cannot connect to {where}: {escape_controls(reason)}")
 
 
 def _tls_reason(error: OSError) -> str:
@@ -416,5 +416,5 @@ def _tls_reason(error: OSError) -> str:
     # otherwise OpenSSL's short reason code ("WRONG_VERSION_NUMBER").
     verify = getattr(error, "verify_message", None)
     if verify:
-        return escape_control(f"certificate verify failed: {verify}")
-    return escape_control(str(getattr(error, "reason", None) or type(error).__name__))
+        return escape_controls(f"certificate verify failed: {verify}")
+    return escape_controls(str(getattr(error, "reason", None) or type(error).__name__))

@@ -15,12 +15,12 @@ import html
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any, ClassVar, Literal
 
 from wfbrowse.ratelimit import RateLimit, format_delay
+from wfbrowse.textsafe import escape_controls, shorten
 
 Endpoint = Literal["instance", "instances", "workflow", "cancel", "validate"]
 
@@ -30,32 +30,9 @@ MAX_DETAIL = 120
 # Only the start of an error body is looked at; a 5 MB HTML error page has its title early.
 _SCAN_LIMIT = 64 * 1024
 
-_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _HTML_START = re.compile(r"\s*<(?:!doctype\s+html|html|head|body|title)\b", re.IGNORECASE)
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")  # not \s: U+2028 must stay visible (escaped)
-
-
-def escape_control(text: str) -> str:
-    """Escape control, format and line-separator characters so the text stays on one line."""
-    out: list[str] = []
-    for ch in text:
-        if ch in _NAMED_ESCAPES:
-            out.append(_NAMED_ESCAPES[ch])
-        elif unicodedata.category(ch) in _UNPRINTABLE:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def shorten(text: str, limit: int = MAX_DETAIL) -> str:
-    """Cut `text` to about `limit` characters, marking the cut with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
 
 
 class WfError(Exception):
@@ -73,8 +50,8 @@ class WfError(Exception):
         rate_limit: RateLimit | None = None,
         code: str | None = None,
     ) -> None:
-        self.message = escape_control(self.default_message if message is None else message)
-        self.hint = escape_control(self.default_hint if hint is None else hint)
+        self.message = escape_controls(self.default_message if message is None else message)
+        self.hint = escape_controls(self.default_hint if hint is None else hint)
         self.status = status
         self.rate_limit = rate_limit
         self.code = code
@@ -82,8 +59,8 @@ class WfError(Exception):
 
     def one_line(self) -> str:
         # Escaped again: the attributes are public and may have been changed since __init__.
-        message = escape_control(self.message)
-        hint = escape_control(self.hint)
+        message = escape_controls(self.message)
+        hint = escape_controls(self.hint)
         return f"{message} — {hint}" if hint else message
 
     def redact(self, secrets: Iterable[str]) -> None:
@@ -217,7 +194,7 @@ class UnsafeApiUrl(WfError):
 # -- reading error responses -------------------------------------------------------------------
 def status_line(status: int, reason: str = "") -> str:
     """ "HTTP 502 Bad Gateway", with the standard phrase when the server sent none."""
-    phrase = escape_control(reason.strip()) or _standard_phrase(status)
+    phrase = escape_controls(reason.strip()) or _standard_phrase(status)
     return f"HTTP {status} {phrase}".rstrip()
 
 
@@ -267,7 +244,7 @@ def _is_empty_json(value: Any) -> bool:
 def _clean(text: str | None, limit: int = MAX_DETAIL) -> str | None:
     if text is None:
         return None
-    cleaned = shorten(escape_control(_WHITESPACE.sub(" ", text).strip()), limit)
+    cleaned = shorten(escape_controls(_WHITESPACE.sub(" ", text).strip()), limit)
     return cleaned or None
 
 

@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Sequence
 
+from wfbrowse.textsafe import escape_unsafe, json_escape
+
 # jq's `.foo` shorthand takes identifiers only; anything else needs `["..."]`.
 _JQ_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -13,28 +15,11 @@ _JQ_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def quote(key: str) -> str:
     """A JSON string literal (which jq reads as is) that shows no invisible characters.
 
-    `json.dumps` escapes C0 controls; DEL, C1 controls, bidi marks, line separators and lone
-    surrogates (which no UTF-8 clipboard can carry) are escaped here too, while other
-    non-ASCII text stays readable.
+    `json.dumps` escapes C0 controls; every other unsafe character (DEL, C1 controls, bidi
+    marks, separators, lone surrogates that no UTF-8 clipboard can carry) is escaped here
+    too, while the rest of non-ASCII text stays readable.
     """
-    return json.dumps(key, ensure_ascii=False).translate(_INVISIBLE)
-
-
-_INVISIBLE = {
-    code: f"\\u{code:04x}"
-    for code in (
-        0x7F,
-        *range(0x80, 0xA0),
-        0x061C,
-        0x200E,
-        0x200F,
-        0x2028,
-        0x2029,
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-        *range(0xD800, 0xE000),
-    )
-}
+    return escape_unsafe(json.dumps(key, ensure_ascii=False), json_escape)
 
 
 def jq_path(keys: Sequence[str | int]) -> str:

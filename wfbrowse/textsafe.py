@@ -1,52 +1,61 @@
-"""Make untrusted text safe to put on a terminal.
+"""Make untrusted text safe to put on a terminal, in a message or in a path.
 
 Server data may hold escape sequences (colour changes, OSC 52 clipboard writes, title
-changes), other control characters and bidi overrides. None of them may reach the terminal
-raw, so every piece of server text shown on screen goes through `escape_controls`, which
-turns them into visible escapes (`\\x1b`, `\\u202e`). Markup is a separate concern: the UI
-always hands server text to Rich/Textual as `Text`, never as markup.
+changes), other control characters, bidi overrides, invisible format characters and lone
+surrogates. None of them may reach the terminal raw, so every piece of server text shown on
+screen goes through `escape_controls`, which turns them into visible escapes (`\\x1b`,
+`\\u202e`). Markup is a separate concern: the UI always hands server text to Rich/Textual as
+`Text`, never as markup.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
-def _escape_for(code: int) -> str:
+# Controls, format characters (bidi marks, zero-width characters), surrogates, and line and
+# paragraph separators: every character that is invisible, reorders text or breaks a line.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+@lru_cache(maxsize=4096)
+def is_unsafe(char: str) -> bool:
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def _visible_escape(char: str) -> str:
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
     if code < 0x100:
         return f"\\x{code:02x}"
-    return f"\\u{code:04x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def _build_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)):
-        table[code] = _escape_for(code)
-    # Bidi embeddings/overrides/isolates and marks can reorder what the user reads.
-    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)):
-        table[code] = _escape_for(code)
-    # Line and paragraph separators break a row in two on some terminals.
-    for code in (0x2028, 0x2029):
-        table[code] = _escape_for(code)
-    # Lone surrogates (JSON allows "\ud800") cannot be encoded as UTF-8 at all.
-    for code in range(0xD800, 0xE000):
-        table[code] = _escape_for(code)
-    return table
+def json_escape(char: str) -> str:
+    """The `\\uXXXX` form JSON (and jq) reads back as the same character."""
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-_TABLE = _build_table()
+def escape_unsafe(text: str, escape: Callable[[str], str] = _visible_escape) -> str:
+    """Replace every unsafe character of `text` with `escape(character)`."""
+    if text.isprintable():
+        # Fast path: every unsafe character is non-printable to Python, so printable text,
+        # the common case, needs no work.
+        return text
+    return "".join(escape(char) if is_unsafe(char) else char for char in text)
 
 
 def escape_controls(text: str) -> str:
-    """Replace control, bidi and separator characters with visible escapes."""
-    if text.isprintable():
-        # Fast path: every character in the table is non-printable to Python (categories
-        # Cc, Cf, Zl, Zp, Cs), so printable text, the common case, needs no translation.
-        return text
-    return text.translate(_TABLE)
-
-
-def has_unsafe(text: str) -> bool:
-    """True when `escape_controls` would change `text`."""
-    return not text.isprintable() and text.translate(_TABLE) != text
+    """Replace control, format, surrogate and separator characters with visible escapes."""
+    return escape_unsafe(text)
 
 
 def shorten(text: str, limit: int) -> str:
