@@ -362,6 +362,34 @@ async def test_bom_and_text_plain_are_accepted(server, client):
     assert result.data == {"a": 1}
 
 
+@pytest.mark.parametrize("size", ["small", "large"])  # parsed inline, and in a thread
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"n": 1180591620717411303424}', {"n": 2**70}),  # beyond 64 bits
+        (b'{"s": "\\ud800"}', {"s": "\ud800"}),  # a lone surrogate, legal in JSON
+        (b'{"a": [1.5, true, null, "\xc3\xa9"]}', {"a": [1.5, True, None, "\u00e9"]}),
+    ],
+)
+async def test_json_the_fast_parser_refuses_still_parses(server, client, body, expected, size):
+    if size == "large":
+        body = body[:-1] + b', "pad": "' + b"x" * (1024 * 1024) + b'"}'
+        expected = {**expected, "pad": "x" * (1024 * 1024)}
+    server.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    result = await client.get_instance(WF, INST)
+    assert result.data == expected
+
+
+async def test_json_nested_too_deep_is_a_clear_error(server, client):
+    depth = 5000
+    server.add_response(
+        "GET", INSTANCE_PATH, status=200, body=b'{"a":' * depth + b"1" + b"}" * depth
+    )
+    with pytest.raises(InvalidResponse) as caught:
+        await client.get_instance(WF, INST)
+    assert "nested too deeply" in caught.value.message
+
+
 async def test_large_body_parsed_off_the_event_loop(server, client):
     payload = {"data": {"items": ["x" * 100] * 20_000}}
     body = json.dumps(payload).encode()

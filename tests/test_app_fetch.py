@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from textual import events
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from tests.cassettes import load_interaction, serve
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
@@ -251,12 +251,14 @@ async def test_escape_cancels_a_running_fetch_and_keeps_the_tree(
             app.query_one("#instance", Input).value = OTHER
             await pilot.press("ctrl+r")
             await pilot.pause(0.2)
-            assert app.query_one("#loading").display is True
+            busy = screen_text(app)
+            assert f"fetching {OTHER} … (Esc cancels)" in busy
+            assert any(spinner in busy for spinner in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
             await pilot.press("escape")
             await settle(app, pilot)
             screen = screen_text(app)
             assert "fetch canceled" in screen
-            assert app.query_one("#loading").display is False
+            assert "fetching" not in screen
             assert "▾ data: {4 keys}" in screen
             assert "● Canceled" in screen
     finally:
@@ -315,7 +317,10 @@ async def test_bad_ids_get_an_inline_message_and_send_nothing(
 async def test_government_site_is_refused_before_any_request(fake_datadog, launch_options) -> None:
     app = WfBrowseApp(launch_options(fake_datadog))
     async with app.run_test(size=(160, 30)) as pilot:
-        app.query_one("#site", Select).value = "ddog-gov.com"
+        await pilot.press("ctrl+s", "enter")  # open the site list
+        await pilot.pause()
+        assert "EU1" in screen_text(app) and "US2-FED" in screen_text(app)
+        await pilot.press(*["down"] * 7, "enter")  # US1-FED, the eighth site
         await pilot.pause()
         assert (
             "not available" in screen_text(app).lower()

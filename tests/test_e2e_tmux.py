@@ -18,6 +18,11 @@ pytestmark = [
 WFBROWSE = [sys.executable, "-m", "wfbrowse"]
 
 
+def query_line(screen: str) -> str:
+    """The top row: site, workflow field, instance field."""
+    return next((line for line in screen.splitlines() if "datadoghq.com" in line), "").strip()
+
+
 def test_demo_shows_a_run_as_a_tree_and_quits_cleanly() -> None:
     with TmuxSession([*WFBROWSE, "--demo"], width=120, height=40) as term:
         term.wait_for("Demo mode")
@@ -52,7 +57,7 @@ def test_ids_on_the_command_line_fetch_at_once_and_errors_keep_the_tree() -> Non
         term.wait_for(DEMO_WORKFLOW_ID[:30])
         term.send_keys("Tab")
         term.send_keys("C-u")
-        term.wait_for("instance ID ")
+        term.wait_for(lambda screen: query_line(screen).endswith("instance ID"))
         term.send_keys("898f6214-3cdb-4879-bf6d-a0cdb51988a0", literal=True)
         term.wait_for("898f6214-3cdb")
         term.send_keys("Enter")

@@ -146,6 +146,19 @@ class FlatTree:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def close(self) -> None:
+        """Break the parent/child links of every node built, so that plain reference
+        counting frees the tree at once, without waiting for the cycle collector (which
+        the app keeps away from big documents, see `JsonTreeView.load`)."""
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.children:
+                stack.extend(node.children)
+            node.children = None
+            node.parent = None
+        self.rows = []
+
     def _subtree_end(self, row: int) -> int:
         """Index just past the visible descendants of the row."""
         depth = self.rows[row].depth

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -11,29 +14,19 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import (
-    Button,
-    ContentSwitcher,
-    Footer,
-    Input,
-    LoadingIndicator,
-    OptionList,
-    Select,
-    Static,
-)
+from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wfbrowse import __version__
-from wfbrowse.errors import WfError
 from wfbrowse.instance import RunSummary, format_duration, format_time, summarize
 from wfbrowse.jsonpath import jq_path
 from wfbrowse.jsontree import is_truncated
-from wfbrowse.sites import SITES, Site, UnsupportedSiteError, require_supported
+from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
 from wfbrowse.targets import Target, TargetError, looks_like_link, parse_field, parse_uuid
 from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.json_tree_view import JsonTreeView
+from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
-from wfbrowse.tui.value_screen import ValueScreen
 
 if TYPE_CHECKING:
     from wfbrowse.api import ApiResult, DatadogClient
@@ -83,13 +76,7 @@ class WfBrowseApp(App[None]):
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="query"):
-            yield Select(
-                [(site.label, site.domain) for site in SITES],
-                value=self.site.domain,
-                allow_blank=False,
-                id="site",
-                compact=True,
-            )
+            yield SitePicker(self.site, id="site")
             yield Input(
                 value=self.options.workflow_id or "",
                 placeholder="workflow ID or Datadog link",
@@ -102,8 +89,6 @@ class WfBrowseApp(App[None]):
                 id="instance",
                 compact=True,
             )
-            yield Button("Fetch", id="fetch", compact=True)
-            yield LoadingIndicator(id="loading")
         yield Static(id="field-error")
         yield Static(id="summary")
         with ContentSwitcher(initial="welcome", id="body"):
@@ -120,7 +105,6 @@ class WfBrowseApp(App[None]):
             yield JsonTreeView(id="tree")
         yield Static(id="path")
         yield StatusBar(id="status")
-        yield Footer()
 
     def _welcome_text(self) -> Text:
         text = Text()
@@ -149,7 +133,8 @@ class WfBrowseApp(App[None]):
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)
         status.site = self._site_description()
-        self.query_one("#loading").display = False
+        # The footer (and its CSS) can wait until the first frame is on screen.
+        self.call_after_refresh(self._mount_footer)
         # The run's duration keeps counting while it runs.
         self.set_interval(1.0, self._tick_summary)
         if self.options.fetch_at_start:
@@ -166,6 +151,30 @@ class WfBrowseApp(App[None]):
             self._focus("#workflow")
         if self.options.credentials is None and not self.options.is_demo:
             status.show_warning("No keys: set DD_API_KEY and DD_APP_KEY, then restart wfbrowse")
+
+    async def _mount_footer(self) -> None:
+        from textual.widget import MountError
+        from textual.widgets import Footer
+
+        # MountError: the app closed before its first frame settled, nothing left to show.
+        with contextlib.suppress(MountError):
+            await self.mount(Footer())
+            self.screen.refresh(layout=True)
+
+    def _fatal_error(self) -> None:
+        """Replace Textual's crash report, a traceback with local variables (which can hold
+        request headers, and so keys), by one line naming the error's type and place."""
+        error = sys.exc_info()[1] or self._exception
+        where = ""
+        if error is not None and error.__traceback__ is not None:
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            where = f" at {Path(frame.filename).name}:{frame.lineno}"
+        name = type(error).__name__ if error is not None else "error"
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"wfbrowse: internal error ({name}{where}); please report it, with what you did.")
+        )
+        self._close_messages_no_wait()
 
     def _site_description(self) -> str:
         if self.options.is_demo:
@@ -216,22 +225,19 @@ class WfBrowseApp(App[None]):
                 self.query_one("#workflow", Input).value = workflow_id
             if instance_id:
                 self.query_one("#instance", Input).value = instance_id
-            if site is not None and site != self.site:
-                self.query_one("#site", Select).value = site.domain
-                self._set_site(site)
+            if site is not None:
+                self.query_one(SitePicker).site = site
         finally:
             self._filling = False
 
     @on(Input.Submitted, "#workflow, #instance")
-    @on(Button.Pressed, "#fetch")
     def _on_submit(self) -> None:
         self.action_fetch()
 
-    @on(Select.Changed, "#site")
-    def _on_site_changed(self, event: Select.Changed) -> None:
-        site = next((s for s in SITES if s.domain == event.value), None)
-        if site is not None and site != self.site:
-            self._set_site(site)
+    @on(SitePicker.Changed)
+    def _on_site_changed(self, event: SitePicker.Changed) -> None:
+        if event.site != self.site:
+            self._set_site(event.site)
 
     def _set_site(self, site: Site) -> None:
         self.site = site
@@ -295,10 +301,10 @@ class WfBrowseApp(App[None]):
 
     @work(exclusive=True, group="fetch", exit_on_error=False)
     async def _fetch(self, workflow_id: str, instance_id: str) -> None:
+        from wfbrowse.errors import WfError
+
         status = self.query_one(StatusBar)
-        loading = self.query_one("#loading")
-        loading.display = True
-        status.show_info(f"fetching {instance_id} … (Esc cancels)")
+        status.start_busy(f"fetching {instance_id} … (Esc cancels)")
         client = self._get_client()
         try:
             result = await client.get_instance(workflow_id, instance_id)
@@ -307,10 +313,16 @@ class WfBrowseApp(App[None]):
             if error.status is not None:
                 status.last_request = f"HTTP {error.status}"
             status.show_error(error.one_line())
+        except Exception as error:  # a bug, not a network or server failure
+            # Only the type: the message of an unexpected error is not known to be key-free.
+            status.show_error(
+                f"unexpected {type(error).__name__} while fetching — please report it; "
+                "the previous run stays on screen"
+            )
         else:
             self._show_result(result, instance_id)
         finally:
-            loading.display = False
+            status.stop_busy()
 
     def _show_result(self, result: ApiResult, instance_id: str) -> None:
         status = self.query_one(StatusBar)
@@ -328,8 +340,9 @@ class WfBrowseApp(App[None]):
         running = [w for w in self.workers if w.group == "fetch" and w.is_running]
         if running:
             self.workers.cancel_group(self, "fetch")
-            self.query_one("#loading").display = False
-            self.query_one(StatusBar).show_warning("fetch canceled")
+            status = self.query_one(StatusBar)
+            status.stop_busy()
+            status.show_warning("fetch canceled")
         elif isinstance(self.focused, Input):
             self.action_focus_tree()
 
@@ -382,6 +395,8 @@ class WfBrowseApp(App[None]):
     def _on_node_chosen(self, event: JsonTreeView.NodeChosen) -> None:
         node = event.node
         if is_truncated(node) or isinstance(node.value, str):
+            from wfbrowse.tui.value_screen import ValueScreen  # TextArea loads on first use
+
             self.push_screen(ValueScreen(jq_path(node.path), node.value))
 
     async def on_unmount(self) -> None:

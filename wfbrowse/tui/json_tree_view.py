@@ -8,6 +8,7 @@ thousand rows are open, and it recurses on deep documents.
 
 from __future__ import annotations
 
+import gc
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -23,6 +24,21 @@ from textual.strip import Strip
 from wfbrowse.jsontree import FlatTree, Node, label_parts, scalar_preview
 
 MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a wide indent
+
+
+def _keep_collector_off_the_document() -> None:
+    """Move what is alive now, the new document included, out of the cycle collector's way.
+
+    A 10 MB instance is over a hundred thousand tracked containers; left to the collector,
+    each full collection walks them all again, at random moments such as an expand. One full
+    collection first (so no garbage gets frozen, and what an earlier call froze is looked at
+    again), then freeze the survivors. JSON values hold no cycles and a closed tree breaks
+    its own (`FlatTree.close`), so reference counting still frees all of it when the
+    document is replaced.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class JsonTreeView(ScrollView, can_focus=True):
@@ -109,16 +125,24 @@ class JsonTreeView(ScrollView, can_focus=True):
 
     # -- content -------------------------------------------------------------------------------
     def load(self, document: Any) -> None:
-        """Show a new document with its first entry open, and that entry's first.
+        """Show a new document with its first entry open, and that entry's first container.
 
         For an instance that is `data` and `data.attributes`: the run itself, at a glance.
         """
+        self.model.close()
         self.model = FlatTree(document)
-        if self.model.rows and self.model.expand(0) and self.model.rows[1].is_container:
-            self.model.expand(1)
+        rows = self.model.rows
+        if rows and self.model.expand(0):
+            first_container = next(
+                (row for row in range(1, len(rows)) if rows[row].is_container), None
+            )
+            if first_container is not None and rows[first_container].depth == 1:
+                self.model.expand(first_container)
         self._sync_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor_row = 0
+        # After the first frame is on screen: the collection costs tens of ms on a big run.
+        self.call_after_refresh(_keep_collector_off_the_document)
 
     @property
     def cursor_node(self) -> Node | None:

@@ -8,6 +8,7 @@ never as markup.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -26,10 +27,12 @@ def format_size(size: int) -> str:
 class StatusBar(Widget):
     DEFAULT_CSS = """
     StatusBar {
-        height: 2;
+        height: auto;
         background: $panel;
         color: $foreground;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -38,14 +41,33 @@ class StatusBar(Widget):
     site: reactive[str] = reactive("")
     last_request: reactive[str] = reactive("")
     rate_limit: reactive[RateLimit | None] = reactive(None)
+    busy: reactive[bool] = reactive(False)
+
+    SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
     def on_mount(self) -> None:
-        # The reset countdown moves on its own between requests.
+        self._frame = 0
+        # The reset countdown moves on its own between requests; the spinner while busy.
         self.set_interval(1.0, self._tick)
+        self._spin = self.set_interval(0.1, self._spin_once, pause=True)
 
     def _tick(self) -> None:
         if self.rate_limit is not None:
             self.refresh()
+
+    def _spin_once(self) -> None:
+        self._frame += 1
+        self.refresh()
+
+    def start_busy(self, text: str) -> None:
+        """Show a spinner and what is going on, until `stop_busy`."""
+        self.show_info(text)
+        self.busy = True
+        self._spin.resume()
+
+    def stop_busy(self) -> None:
+        self.busy = False
+        self._spin.pause()
 
     def show_error(self, text: str) -> None:
         self.message_kind = "error"
@@ -65,24 +87,46 @@ class StatusBar(Widget):
     def record_request(self, status: int, elapsed_ms: float, size: int) -> None:
         self.last_request = f"HTTP {status} · {elapsed_ms:.0f} ms · {format_size(size)}"
 
-    def render(self) -> Text:
-        styles = {
-            "error": "bold red",
-            "warning": "yellow",
-            "info": "",
-        }
-        first = Text(
+    MESSAGE_LINES = 2  # a long error wraps onto a second line, never more
+
+    def watch_message(self) -> None:
+        self.refresh(layout=True)
+
+    def _message_lines(self, width: int) -> list[Text]:
+        """The message wrapped to the width, at most MESSAGE_LINES rows (never zero rows, so
+        the facts line does not jump when a message comes or goes)."""
+        first = self._message_text()
+        lines = list(first.wrap(self.app.console, max(1, width))) or [Text()]
+        if len(lines) > self.MESSAGE_LINES:
+            lines = lines[: self.MESSAGE_LINES]
+            lines[-1].append("…")
+            lines[-1].truncate(max(1, width), overflow="ellipsis")
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._message_lines(width)) + 1
+
+    def _message_text(self) -> Text:
+        styles = {"error": "bold red", "warning": "yellow", "info": ""}
+        text = Text(
             " ".join(escape_controls(self.message).split()), style=styles[self.message_kind]
         )
         if self.message_kind == "error" and self.message:
-            first = Text.assemble(("✖ ", "bold red"), first)
+            return Text.assemble(("✖ ", "bold red"), text)
+        if self.busy:
+            return Text.assemble(
+                (self.SPINNER[self._frame % len(self.SPINNER)] + " ", "bold"), text
+            )
+        return text
+
+    def render(self) -> Text:
         facts = [f"site {self.site}" if self.site else "", self.last_request]
         if self.rate_limit is not None:
             facts.append(escape_controls(self.rate_limit.describe()))
-        second = Text(" │ ".join(fact for fact in facts if fact), style="dim")
-        # Exactly two rows, whatever the width: long messages end in an ellipsis instead
-        # of wrapping over the facts line.
-        lines = Text("\n").join([first, second])
+        facts_line = Text(" │ ".join(fact for fact in facts if fact), style="dim")
+        # The message is wrapped here, by hand, so that the facts line below it is never
+        # pushed out of view; the widget's own wrapping is off.
+        lines = Text("\n").join([*self._message_lines(self.content_region.width), facts_line])
         lines.no_wrap = True
         lines.overflow = "ellipsis"
         return lines

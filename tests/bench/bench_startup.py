@@ -1,0 +1,49 @@
+"""Start-up to first frame, in a real terminal: wfbrowse (empty) against a bare Textual app.
+
+Both run in the same way, alternating, in fresh tmux sessions; the time is from asking tmux
+for the session to the first frame's text appearing on the pane.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from tests.tmux import TmuxSession
+
+RUNS = 15
+BARE = [sys.executable, str(Path(__file__).with_name("bare_app.py"))]
+WFBROWSE = [sys.executable, "-m", "wfbrowse"]
+
+
+def first_frame(command: list[str], marker: str) -> float:
+    start = time.perf_counter()
+    with TmuxSession(
+        command, width=120, height=40, env={"DD_API_KEY": "", "DD_APP_KEY": ""}
+    ) as term:
+        term.wait_for(marker, timeout=20)
+        return time.perf_counter() - start
+
+
+def main() -> dict[str, float]:
+    first_frame(BARE, "bare app ready")  # warm the file cache and bytecode first
+    first_frame(WFBROWSE, "workflow ID or Datadog link")
+    bare: list[float] = []
+    ours: list[float] = []
+    for _ in range(RUNS):
+        bare.append(first_frame(BARE, "bare app ready"))
+        ours.append(first_frame(WFBROWSE, "workflow ID or Datadog link"))
+    bare_ms = statistics.median(bare) * 1000
+    ours_ms = statistics.median(ours) * 1000
+    print(f"start-up to first frame, median of {RUNS} (tmux, 120x40):")
+    print(f"  bare Textual app  {bare_ms:7.0f} ms")
+    print(
+        f"  wfbrowse (empty)  {ours_ms:7.0f} ms   ratio {ours_ms / bare_ms:.2f}x (target <= 1.20x)"
+    )
+    return {"bare_ms": bare_ms, "wfbrowse_ms": ours_ms, "ratio": ours_ms / bare_ms}
+
+
+if __name__ == "__main__":
+    main()
