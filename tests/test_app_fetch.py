@@ -317,7 +317,7 @@ async def test_bad_ids_get_an_inline_message_and_send_nothing(
 async def test_government_site_is_refused_before_any_request(fake_datadog, launch_options) -> None:
     app = WfBrowseApp(launch_options(fake_datadog))
     async with app.run_test(size=(160, 30)) as pilot:
-        await pilot.press("ctrl+s", "enter")  # open the site list
+        await pilot.press("ctrl+s")  # open the site list
         await pilot.pause()
         assert "EU1" in screen_text(app) and "US2-FED" in screen_text(app)
         await pilot.press(*["down"] * 7, "enter")  # US1-FED, the eighth site
@@ -364,3 +364,67 @@ async def test_enter_on_a_long_string_shows_it_whole(fake_datadog, launch_option
         await pilot.press("escape")
         await pilot.pause()
         assert "(510 chars)" in screen_text(app)
+
+
+async def test_clicking_fetch_fetches(fake_datadog, launch_options) -> None:
+    serve_recorded_instance(fake_datadog)
+    app = WfBrowseApp(launch_options(fake_datadog))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.query_one("#workflow", Input).value = WF
+        app.query_one("#instance", Input).value = INST
+        await pilot.pause()
+        await pilot.click("#fetch")
+        await settle(app, pilot)
+        assert "● Canceled" in screen_text(app)
+    assert [request.path for request in fake_datadog.requests] == [INSTANCE_PATH]
+
+
+@pytest.mark.parametrize(
+    ("cassette", "expected"),
+    [
+        ("test_get_a_workflow_instance_returns_ok_response", "● Canceled"),
+        (
+            "test_get_a_workflow_instance_returns_not_found_response",
+            "✖ workflow not found",
+        ),
+        (
+            "test_get_a_workflow_instance_returns_bad_request_response",
+            "✖ value <no value> is invalid for field workflow_id",
+        ),
+    ],
+)
+async def test_recorded_instance_answers_on_screen(
+    fake_datadog, launch_options, cassette: str, expected: str
+) -> None:
+    """Each recorded answer of the instance endpoint, replayed, as the user sees it."""
+    interaction = load_interaction(cassette)
+    # The recordings use their own IDs (or "malformed"): serve them at the path the app asks.
+    fake_datadog.add_response(
+        "GET",
+        INSTANCE_PATH,
+        status=interaction.status,
+        body=interaction.body,
+        headers={k: v for k, v in interaction.headers.items() if k == "content-type"},
+    )
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert expected in screen
+        assert f"HTTP {interaction.status}" in screen
+
+
+async def test_pasting_a_link_of_another_site_switches_the_site(
+    fake_datadog, launch_options
+) -> None:
+    serve_recorded_instance(fake_datadog)
+    app = WfBrowseApp(launch_options(fake_datadog))
+    async with app.run_test(size=(140, 36)) as pilot:
+        assert "US1 datadoghq.com" in screen_text(app)
+        await paste(app, "#instance", f"<https://app.datadoghq.eu/workflow/{WF}?instance={INST}>")
+        await pilot.pause()
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "EU1 datadoghq.eu" in screen
+        assert "site EU1 via http://127.0.0.1:" in screen
+        assert "● Canceled" in screen

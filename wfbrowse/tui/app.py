@@ -41,6 +41,25 @@ STATUS_STYLES = {
 }
 
 
+class FetchButton(Static):
+    """A clickable label for the fetch action (Enter in a field and Ctrl+R do the same);
+    lighter at start-up than a full Button."""
+
+    DEFAULT_CSS = """
+    FetchButton {
+        width: auto;
+        padding: 0 1;
+        background: $primary;
+        color: $text;
+        text-style: bold;
+        &:hover { background: $primary-lighten-1; }
+    }
+    """
+
+    async def on_click(self) -> None:
+        await self.app.run_action("fetch")
+
+
 def _demo_option(run: DemoEntry) -> Text:
     """A demo run for the picker: what it shows, then the IDs to type or paste."""
     text = Text()
@@ -60,7 +79,7 @@ class WfBrowseApp(App[None]):
         Binding("escape", "escape", "Cancel", show=False),
         Binding("ctrl+o", "focus_ids", "IDs"),
         Binding("ctrl+t", "focus_tree", "Tree", show=False),
-        Binding("ctrl+s", "focus_site", "Site", show=False),
+        Binding("ctrl+s", "choose_site", "Site", show=False),
     ]
 
     def __init__(self, options: LaunchOptions) -> None:
@@ -89,6 +108,7 @@ class WfBrowseApp(App[None]):
                 id="instance",
                 compact=True,
             )
+            yield FetchButton("Fetch ⏎", id="fetch")
         yield Static(id="field-error")
         yield Static(id="summary")
         with ContentSwitcher(initial="welcome", id="body"):
@@ -171,9 +191,8 @@ class WfBrowseApp(App[None]):
             where = f" at {Path(frame.filename).name}:{frame.lineno}"
         name = type(error).__name__ if error is not None else "error"
         self.bell()
-        self._exit_renderables.append(
-            Text(f"wfbrowse: internal error ({name}{where}); please report it, with what you did.")
-        )
+        line = f"wfbrowse: internal error ({name}{where}); please report it"
+        self._exit_renderables.append(Text(line, no_wrap=True, overflow="ignore"))
         self._close_messages_no_wait()
 
     def _site_description(self) -> str:
@@ -360,8 +379,9 @@ class WfBrowseApp(App[None]):
         elif self.options.is_demo:
             self._focus("#demo-runs")
 
-    def action_focus_site(self) -> None:
+    def action_choose_site(self) -> None:
         self._focus("#site")
+        self.query_one(SitePicker).action_open()
 
     # -- summary, path and values --------------------------------------------------------------
     def _tick_summary(self) -> None:

@@ -1,0 +1,88 @@
+"""What start-up promises: a light command line, a Textual-free core, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+HEAVY = ("textual", "httpx", "keyring", "rich")
+CORE = (
+    "wfbrowse.api",
+    "wfbrowse.credentials",
+    "wfbrowse.demo.catalog",
+    "wfbrowse.demo.server",
+    "wfbrowse.errors",
+    "wfbrowse.instance",
+    "wfbrowse.jsonpath",
+    "wfbrowse.jsontree",
+    "wfbrowse.launch",
+    "wfbrowse.ratelimit",
+    "wfbrowse.sites",
+    "wfbrowse.targets",
+    "wfbrowse.textsafe",
+)
+
+
+def imported_top_levels(code: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {name.split(".")[0] for name in result.stdout.split()}
+
+
+def test_core_modules_import_no_textual_httpx_keyring_or_rich() -> None:
+    loaded = imported_top_levels("\n".join(f"import {module}" for module in CORE))
+    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_load_nothing_heavy(flag: str) -> None:
+    code = textwrap.dedent(
+        f"""
+        import contextlib, io
+        from wfbrowse.cli import main
+        with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+            main([{flag!r}])
+        """
+    )
+    loaded = imported_top_levels(code)
+    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+
+
+def test_a_crash_is_one_line_without_traceback_or_values() -> None:
+    """Textual's own crash report prints local variables; wfbrowse's names the error only."""
+    script = textwrap.dedent(
+        """
+        from wfbrowse.credentials import Credentials
+        from wfbrowse.launch import LaunchOptions
+        from wfbrowse.sites import parse_site
+        from wfbrowse.tui.app import WfBrowseApp
+
+        class Crashing(WfBrowseApp):
+            def on_mount(self):
+                api_key = self.options.credentials.api_key  # a local a traceback would show
+                raise RuntimeError("boom " + api_key)
+
+        keys = Credentials("sekrit-api-key-0001", "sekrit-app-key-0002", "test")
+        options = LaunchOptions(site=parse_site("datadoghq.com"), credentials=keys)
+        app = Crashing(options)
+        app.run(headless=True, size=(80, 24))
+        raise SystemExit(app.return_code)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "sekrit" not in output
+    assert "Traceback" not in output and "locals" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    assert lines[0].startswith("wfbrowse: internal error (RuntimeError at ")
