@@ -10,11 +10,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from wfbrowse import __version__
 from wfbrowse.launch import DemoEntry, LaunchOptions
 from wfbrowse.sites import ApiUrlError, SiteError, check_api_url, default_site, parse_site
-from wfbrowse.targets import Target, TargetError, parse_target, parse_uuid
+
+if TYPE_CHECKING:
+    from wfbrowse.targets import Target
 
 DESCRIPTION = """\
 Browse Datadog Workflow Automation runs: fetch a workflow instance and fold through its JSON.
@@ -70,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def resolve_target(target: str | None, instance: str | None) -> Target:
+    from wfbrowse.targets import Target, parse_target, parse_uuid
+
     if target is None:
         return Target(None, None)
     if instance is not None:
@@ -79,6 +84,8 @@ def resolve_target(target: str | None, instance: str | None) -> Target:
 
 def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchOptions:
     """Turn parsed arguments into what the app needs; raises UsageError on bad input."""
+    from wfbrowse.targets import TargetError
+
     try:
         site = parse_site(args.site) if args.site else default_site(environ)
         target = resolve_target(args.target, args.instance)

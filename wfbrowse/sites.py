@@ -6,7 +6,6 @@ Standard library only: this module is imported at start-up, before any UI is dra
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -221,6 +220,8 @@ def _is_loopback_host(host: str) -> bool:
         return True
     if "%" in host:  # IPv6 zone ids: not needed for loopback, and HTTP clients differ on them
         return False
+    import ipaddress  # only --api-url needs it: kept off start-up
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 import traceback
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -13,32 +12,25 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.containers import Vertical
+from textual.widgets import Input, Static
 
 from wfbrowse import __version__
-from wfbrowse.instance import RunSummary, format_duration, format_time, summarize
-from wfbrowse.jsonpath import jq_path
-from wfbrowse.jsontree import is_truncated
 from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
-from wfbrowse.targets import Target, TargetError, looks_like_link, parse_field, parse_uuid
 from wfbrowse.textsafe import escape_controls
-from wfbrowse.tui.json_tree_view import JsonTreeView
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
 
+# Start-up imports only what the first frame shows. The tree and everything behind it
+# (jsontree, jsonpath, instance) load with the first run, the HTTP client with the first
+# request, the demo picker in demo mode only.
 if TYPE_CHECKING:
+    from textual.widgets import OptionList
+
     from wfbrowse.api import ApiResult, DatadogClient
     from wfbrowse.launch import DemoEntry, LaunchOptions
-
-STATUS_STYLES = {
-    "IN_PROGRESS": "bold blue",
-    "SUCCEEDED": "bold green",
-    "CANCELED": "bold yellow",
-    "INSTANCE_ERROR": "bold red",
-    "STEP_ERROR": "bold red",
-}
+    from wfbrowse.targets import Target
+    from wfbrowse.tui.run_view import RunView
 
 
 class FetchButton(Static):
@@ -86,7 +78,6 @@ class WfBrowseApp(App[None]):
         super().__init__()
         self.options = options
         self.site: Site = options.site
-        self.summary: RunSummary | None = None
         self._client: DatadogClient | None = None
         self._client_base: str | None = None
         self._filling = False  # set while the app itself writes into the ID fields
@@ -94,6 +85,8 @@ class WfBrowseApp(App[None]):
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
         with Horizontal(id="query"):
             yield SitePicker(self.site, id="site")
             yield Input(
@@ -110,21 +103,21 @@ class WfBrowseApp(App[None]):
             )
             yield FetchButton("Fetch ⏎", id="fetch")
         yield Static(id="field-error")
-        yield Static(id="summary")
-        with ContentSwitcher(initial="welcome", id="body"):
-            with Vertical(id="welcome"):
-                yield Static(self._welcome_text(), id="welcome-text")
-                if self.options.is_demo:
-                    yield OptionList(
-                        *[
-                            Option(_demo_option(run), id=str(index))
-                            for index, run in enumerate(self.options.demo_runs)
-                        ],
-                        id="demo-runs",
-                    )
-            yield JsonTreeView(id="tree")
-        yield Static(id="path")
+        with Vertical(id="body"), Vertical(id="welcome"):
+            yield Static(self._welcome_text(), id="welcome-text")
+            if self.options.is_demo:
+                yield self._demo_picker()
         yield StatusBar(id="status")
+
+    def _demo_picker(self) -> OptionList:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        options = [
+            Option(_demo_option(run), id=str(index))
+            for index, run in enumerate(self.options.demo_runs)
+        ]
+        return OptionList(*options, id="demo-runs")
 
     def _welcome_text(self) -> Text:
         text = Text()
@@ -155,8 +148,6 @@ class WfBrowseApp(App[None]):
         status.site = self._site_description()
         # The footer (and its CSS) can wait until the first frame is on screen.
         self.call_after_refresh(self._mount_footer)
-        # The run's duration keeps counting while it runs.
-        self.set_interval(1.0, self._tick_summary)
         if self.options.fetch_at_start:
             self.action_fetch()
         elif self.options.workflow_id:
@@ -228,6 +219,8 @@ class WfBrowseApp(App[None]):
 
     def _link_in(self, field: Input) -> Target | None:
         """What a field holding a link (or two IDs) points at; None for a plain or bad value."""
+        from wfbrowse.targets import TargetError, looks_like_link, parse_field
+
         value = field.value
         if not looks_like_link(value) and len(value.split()) < 2:
             return None
@@ -269,8 +262,9 @@ class WfBrowseApp(App[None]):
         else:
             status.clear_message()
 
-    @on(OptionList.OptionSelected, "#demo-runs")
-    def _on_demo_run(self, event: OptionList.OptionSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "demo-runs":
+            return
         run = self.options.demo_runs[int(event.option.id or 0)]
         self._fill(run.workflow_id, run.instance_id, None)
         self.action_fetch()
@@ -278,6 +272,8 @@ class WfBrowseApp(App[None]):
     # -- fetching ------------------------------------------------------------------------------
     def _read_ids(self) -> tuple[str, str] | None:
         """The two IDs from the fields, or None after saying what is wrong with them."""
+        from wfbrowse.targets import TargetError, parse_uuid
+
         fields = (("#workflow", "workflow ID"), ("#instance", "instance ID"))
         for selector, _ in fields:
             target = self._link_in(self.query_one(selector, Input))
@@ -339,21 +335,30 @@ class WfBrowseApp(App[None]):
                 "the previous run stays on screen"
             )
         else:
-            self._show_result(result, instance_id)
+            await self._show_result(result, instance_id)
         finally:
             status.stop_busy()
 
-    def _show_result(self, result: ApiResult, instance_id: str) -> None:
+    async def _show_result(self, result: ApiResult, instance_id: str) -> None:
         status = self.query_one(StatusBar)
         status.record_request(result.status, result.elapsed_ms, result.size)
         status.rate_limit = result.rate_limit or status.rate_limit
-        tree = self.query_one(JsonTreeView)
-        tree.load(result.data)
-        self.summary = summarize(result.data)
-        self._render_summary()
-        self.query_one(ContentSwitcher).current = "tree"
+        view = await self._run_view()
+        view.show(result.data)
         self._focus("#tree")
         status.show_info(f"loaded instance {instance_id}")
+
+    async def _run_view(self) -> RunView:
+        """The view of the run, put in place of the welcome text the first time."""
+        from wfbrowse.tui.run_view import RunView
+
+        views = self.query(RunView)
+        if views:
+            return views.first()
+        view = RunView(id="run")
+        await self.query_one("#body").mount(view)
+        await self.query_one("#welcome").remove()
+        return view
 
     def action_escape(self) -> None:
         running = [w for w in self.workers if w.group == "fetch" and w.is_running]
@@ -374,7 +379,7 @@ class WfBrowseApp(App[None]):
         self._focus("#workflow")
 
     def action_focus_tree(self) -> None:
-        if self.query_one(ContentSwitcher).current == "tree":
+        if self.query("#tree"):
             self._focus("#tree")
         elif self.options.is_demo:
             self._focus("#demo-runs")
@@ -382,42 +387,6 @@ class WfBrowseApp(App[None]):
     def action_choose_site(self) -> None:
         self._focus("#site")
         self.query_one(SitePicker).action_open()
-
-    # -- summary, path and values --------------------------------------------------------------
-    def _tick_summary(self) -> None:
-        if self.summary is not None and self.summary.is_running:
-            self._render_summary()
-
-    def _render_summary(self) -> None:
-        summary = self.summary
-        widget = self.query_one("#summary", Static)
-        if summary is None:
-            widget.update("")
-            return
-        text = Text(overflow="ellipsis")
-        text.append(summary.workflow_name or summary.workflow_id or "unnamed workflow", "bold")
-        text.append("  ")
-        style = STATUS_STYLES.get(summary.status_kind or "", "bold")
-        text.append(f"● {summary.status_label}", style)
-        text.append(f"  started {format_time(summary.start)}", "dim")
-        duration = summary.duration(datetime.now(timezone.utc))
-        if duration is not None:
-            verb = "running for" if summary.end is None else "took"
-            text.append(f"  {verb} {format_duration(duration)}", "dim")
-        widget.update(text)
-
-    @on(JsonTreeView.CursorMoved)
-    def _on_cursor_moved(self, event: JsonTreeView.CursorMoved) -> None:
-        path = jq_path(event.node.path) if event.node is not None else ""
-        self.query_one("#path", Static).update(Text(path, no_wrap=True, overflow="ellipsis"))
-
-    @on(JsonTreeView.NodeChosen)
-    def _on_node_chosen(self, event: JsonTreeView.NodeChosen) -> None:
-        node = event.node
-        if is_truncated(node) or isinstance(node.value, str):
-            from wfbrowse.tui.value_screen import ValueScreen  # TextArea loads on first use
-
-            self.push_screen(ValueScreen(jq_path(node.path), node.value))
 
     async def on_unmount(self) -> None:
         if self._client is not None:

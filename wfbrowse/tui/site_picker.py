@@ -1,6 +1,6 @@
-"""The site picker: one line showing the site, a modal list to choose another.
+"""The site picker: one line showing the site; Enter opens the list (`site_screen.py`).
 
-A focusable label instead of Textual's `Select`: the list (and its CSS) is only built when
+A focusable label instead of Textual's `Select`: the list (and its CSS) is only loaded when
 the user opens it, which keeps it off the start-up path.
 """
 
@@ -10,60 +10,12 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
 
 from wfbrowse.sites import SITES, Site
-
-
-class SiteScreen(ModalScreen[Site | None]):
-    """Every Datadog site; the government ones say why they cannot be used."""
-
-    DEFAULT_CSS = """
-    SiteScreen {
-        align: center middle;
-        & > Vertical {
-            width: 60;
-            height: auto;
-            border: round $primary;
-            background: $surface;
-            & > Label { padding: 0 1; color: $text-muted; }
-            & > OptionList { height: auto; max-height: 14; border: none; }
-        }
-    }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close")]
-
-    def __init__(self, current: Site) -> None:
-        super().__init__()
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Datadog site (Enter to choose, Esc to keep the current one)")
-            yield OptionList(
-                *[Option(Text(site.label), id=site.domain) for site in SITES], id="sites"
-            )
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = next(
-            (index for index, site in enumerate(SITES) if site == self._current), 0
-        )
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(next(site for site in SITES if site.domain == event.option.id))
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
 
 
 class SitePicker(Widget, can_focus=True):
@@ -109,6 +61,8 @@ class SitePicker(Widget, can_focus=True):
         def chosen(site: Site | None) -> None:
             if site is not None:
                 self.site = site
+
+        from wfbrowse.tui.site_screen import SiteScreen  # built the first time it opens
 
         self.app.push_screen(SiteScreen(self.site), chosen)
 

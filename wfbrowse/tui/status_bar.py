@@ -7,13 +7,17 @@ never as markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from wfbrowse.ratelimit import RateLimit
 from wfbrowse.textsafe import escape_controls
+
+if TYPE_CHECKING:
+    from wfbrowse.ratelimit import RateLimit
 
 
 def format_size(size: int) -> str:
