@@ -494,18 +494,34 @@ async def test_connection_lost_mid_body(server, client, how):
     assert caught.value.__context__ is None
 
 
-async def test_dns_failure(test_credentials):
-    # `.invalid` never resolves (RFC 6761): the failure is local, no query leaves for it.
-    async with DatadogClient("http://wfbrowse-test.invalid:9", test_credentials) as c:
-        try:
-            await asyncio.wait_for(c.get_instance(WF, INST), timeout=10)
-        except asyncio.TimeoutError:
-            pytest.skip("the resolver here hangs on .invalid names")
-        except DnsError as error:
-            assert "wfbrowse-test.invalid" in error.message
-            assert "--site" in error.hint
-            return
-    pytest.fail("no DnsError")
+def refuse_to_resolve(monkeypatch: pytest.MonkeyPatch, host: str) -> list[str]:
+    """Make `host` fail to resolve, as an unknown name does, without asking any resolver.
+
+    A real lookup would send a query to the machine's name server, which is not on loopback;
+    the tests never send traffic anywhere but 127.0.0.1, so the failure is produced here.
+    """
+    real_getaddrinfo = socket.getaddrinfo
+    asked: list[str] = []
+
+    def getaddrinfo(name: object, *args: object, **kwargs: object) -> object:
+        text = name.decode() if isinstance(name, bytes) else str(name)  # httpcore passes bytes
+        if text == host:
+            asked.append(text)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+async def test_dns_failure(test_credentials, monkeypatch):
+    asked = refuse_to_resolve(monkeypatch, "api.wfbrowse-test.invalid")
+    async with DatadogClient("http://api.wfbrowse-test.invalid:9", test_credentials) as c:
+        with pytest.raises(DnsError) as caught:
+            await c.get_instance(WF, INST)
+    assert asked == ["api.wfbrowse-test.invalid"]  # answered here, not by a name server
+    assert "api.wfbrowse-test.invalid" in caught.value.message
+    assert "--site" in caught.value.hint
 
 
 async def test_tls_error_talking_https_to_plain_http(server, test_credentials):
@@ -600,21 +616,36 @@ def test_masked():
 
 
 # -- a broken environment ------------------------------------------------------------------------
-async def test_missing_ca_file(server, client, monkeypatch, tmp_path):
+# The environment (proxies, CA file) only applies to real Datadog hosts: these two use one, with
+# name resolution refused, so that nothing could leave the machine even if a request were sent.
+async def test_missing_ca_file(test_credentials, monkeypatch, tmp_path):
+    asked = refuse_to_resolve(monkeypatch, "api.datadoghq.com")
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
-    with pytest.raises(TlsError) as caught:
-        await client.validate()
+    async with DatadogClient("https://api.datadoghq.com", test_credentials) as client:
+        with pytest.raises(TlsError) as caught:
+            await client.validate()
     assert "SSL_CERT_FILE" in caught.value.hint
-    assert server.requests == []
+    assert asked == []  # refused while setting up, before any connection
 
 
-async def test_bad_proxy_setting_is_not_quoted(server, client, monkeypatch):
-    monkeypatch.setenv("HTTP_PROXY", "ftp://proxyuser:proxysecret@proxy.example:21")
-    with pytest.raises(WfError) as caught:
-        await client.validate()
-    assert "HTTP_PROXY" in caught.value.hint
+async def test_bad_proxy_setting_is_not_quoted(test_credentials, monkeypatch):
+    asked = refuse_to_resolve(monkeypatch, "api.datadoghq.com")
+    monkeypatch.setenv("HTTPS_PROXY", "ftp://proxyuser:proxysecret@proxy.example:21")
+    async with DatadogClient("https://api.datadoghq.com", test_credentials) as client:
+        with pytest.raises(WfError) as caught:
+            await client.validate()
+    assert "HTTPS_PROXY" in caught.value.hint or "proxy" in caught.value.hint.lower()
     assert "proxysecret" not in str(caught.value)
-    assert server.requests == []
+    assert asked == []
+
+
+async def test_proxies_are_not_used_for_loopback(server, client, monkeypatch):
+    """The demo and local servers stay reachable behind a corporate proxy setting."""
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
+    server.add_response("GET", "/api/v1/validate", status=200, body='{"valid": true}')
+    result = await client.validate()
+    assert result.data == {"valid": True}
 
 
 async def test_unusable_base_url(test_credentials):

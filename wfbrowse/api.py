@@ -38,6 +38,7 @@ from wfbrowse.errors import (
     parse_error_body,
 )
 from wfbrowse.ratelimit import RateLimit
+from wfbrowse.sites import is_loopback_url
 from wfbrowse.textsafe import escape_controls
 
 if TYPE_CHECKING:
@@ -153,7 +154,9 @@ class DatadogClient:
                 write=self.read_timeout,
                 pool=self.connect_timeout,
             ),
-            trust_env=True,  # HTTPS_PROXY, SSL_CERT_FILE and friends work as users expect
+            # HTTPS_PROXY, SSL_CERT_FILE and friends work as users expect, except towards
+            # loopback (the demo, a local test server), which no proxy can reach for us.
+            trust_env=not is_loopback_url(self.base_url),
             follow_redirects=False,  # a redirect would carry the keys to another host
             headers={"User-Agent": self.user_agent, "Accept": "application/json"},
         )
