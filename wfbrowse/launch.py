@@ -26,6 +26,8 @@ class LaunchOptions:
     workflow_id: str | None = None
     instance_id: str | None = None
     demo_runs: tuple[DemoEntry, ...] = ()  # non-empty in demo mode
+    profile: str | None = None  # the keyring profile in use, or to save keys under
+    keyring_problem: str | None = None  # one line: why the keyring could not be read, what to do
 
     @property
     def is_demo(self) -> bool:
