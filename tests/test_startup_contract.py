@@ -8,18 +8,21 @@ import textwrap
 
 import pytest
 
-HEAVY = ("textual", "httpx", "keyring", "rich")
+HEAVY = ("textual", "httpx", "keyring", "rich", "platformdirs")
 CORE = (
     "wfbrowse.api",
     "wfbrowse.credentials",
+    "wfbrowse.debuglog",
     "wfbrowse.demo.catalog",
     "wfbrowse.demo.server",
     "wfbrowse.errors",
     "wfbrowse.instance",
     "wfbrowse.jsonpath",
     "wfbrowse.jsontree",
+    "wfbrowse.keys_cli",
     "wfbrowse.launch",
     "wfbrowse.ratelimit",
+    "wfbrowse.settings",
     "wfbrowse.sites",
     "wfbrowse.targets",
     "wfbrowse.textsafe",
@@ -41,14 +44,16 @@ def test_core_modules_import_no_textual_httpx_keyring_or_rich() -> None:
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
 
 
-@pytest.mark.parametrize("flag", ["--help", "--version"])
-def test_help_and_version_load_nothing_heavy(flag: str) -> None:
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--version"], ["keys", "--help"], ["keys", "set", "--help"]]
+)
+def test_help_and_version_load_nothing_heavy(argv: list[str]) -> None:
     code = textwrap.dedent(
         f"""
         import contextlib, io
         from wfbrowse.cli import main
         with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
-            main([{flag!r}])
+            main({argv!r})
         """
     )
     loaded = imported_top_levels(code)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import wfbrowse
+from wfbrowse.debuglog import HttpTrace
 from wfbrowse.errors import (
     ConnectFailed,
     ConnectionLost,
@@ -175,12 +176,19 @@ class DatadogClient:
         self, path: str, *, endpoint: Endpoint, params: dict[str, str] | None = None
     ) -> ApiResult:
         headers = self._auth_headers()
+        # None unless the debug log is on (--log): then this request and its answer go there.
+        trace = HttpTrace.begin("GET", self.base_url + path, headers, headers.values())
         try:
-            return await self._send("GET", path, headers, params, endpoint)
+            result = await self._send("GET", path, headers, params, endpoint, trace)
         except WfError as error:
             if self._credentials is not None:
                 error.redact((self._credentials.api_key, self._credentials.app_key))
+            if trace is not None:
+                trace.failed(error, error.status)
             raise
+        if trace is not None:
+            trace.succeeded(result.status, result.size)
+        return result
 
     async def _send(
         self,
@@ -189,6 +197,7 @@ class DatadogClient:
         headers: dict[str, str],
         params: dict[str, str] | None,
         endpoint: Endpoint,
+        trace: HttpTrace | None = None,
     ) -> ApiResult:
         import httpx
 
@@ -197,6 +206,13 @@ class DatadogClient:
         started = time.perf_counter()
         try:
             async with client.stream(method, path, params=params, headers=headers) as response:
+                if trace is not None:
+                    request = response.request
+                    trace.exchanged(
+                        str(request.url),
+                        request.headers.multi_items(),
+                        response.headers.multi_items(),
+                    )
                 rate_limit = self._note_rate_limit(response.headers.multi_items())
                 status = response.status_code
                 if not 200 <= status <= 299:

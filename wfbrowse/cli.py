@@ -1,7 +1,8 @@
 """The `wfbrowse` command line.
 
 Only the standard library and the pure core are imported here: `--help` and `--version` must
-answer at once, so Textual, httpx and keyring load only once the app really starts.
+answer at once, so Textual, httpx, keyring and platformdirs load only once the app really
+starts. `wfbrowse keys ...` is handed to keys_cli.py.
 """
 
 from __future__ import annotations
@@ -14,9 +15,18 @@ from typing import TYPE_CHECKING
 
 from wfbrowse import __version__
 from wfbrowse.launch import DemoEntry, LaunchOptions
-from wfbrowse.sites import ApiUrlError, SiteError, check_api_url, default_site, parse_site
+from wfbrowse.sites import (
+    DEFAULT_SITE_DOMAIN,
+    ApiUrlError,
+    Site,
+    SiteError,
+    check_api_url,
+    default_site,
+    parse_site,
+)
 
 if TYPE_CHECKING:
+    from wfbrowse.credentials import Credentials, KeyStore
     from wfbrowse.targets import Target
 
 DESCRIPTION = """\
@@ -29,8 +39,13 @@ Give a workflow ID and an instance ID as two arguments to fetch that run at once
 """
 
 EPILOG = """\
+keys:
+  Keys come from DD_API_KEY and DD_APP_KEY when both are set, else from a profile in the OS
+  keyring (--profile, else the default profile). They are never taken as arguments.
+  wfbrowse keys set|list|test|delete   manage profiles (see `wfbrowse keys --help`)
+
 environment:
-  DD_API_KEY, DD_APP_KEY  the Datadog API and application keys (never taken as arguments)
+  DD_API_KEY, DD_APP_KEY  the Datadog API and application keys; they win over any profile
   DD_SITE                 the default site, e.g. datadoghq.eu
   NO_COLOR                turn colours off
 """
@@ -69,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run against a built-in demo server on 127.0.0.1 (no keys, no network)",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="use this keyring profile's keys and site (default: the default profile)",
+    )
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help="append a debug log of every request to FILE (keys redacted)",
+    )
     return parser
 
 
@@ -82,27 +107,84 @@ def resolve_target(target: str | None, instance: str | None) -> Target:
     return parse_target(target)
 
 
-def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchOptions:
-    """Turn parsed arguments into what the app needs; raises UsageError on bad input."""
+def launch_options(
+    args: argparse.Namespace, environ: dict[str, str], keystore: KeyStore | None = None
+) -> LaunchOptions:
+    """Turn parsed arguments into what the app needs; raises UsageError on bad input.
+
+    Keys: DD_API_KEY and DD_APP_KEY, else the profile's keys from the OS keyring (a keyring
+    that cannot be read is reported in the options, not raised). Site: --site, else a pasted
+    link's site, else DD_SITE, else the profile's site, else datadoghq.com.
+    """
     from wfbrowse.targets import TargetError
 
     try:
-        site = parse_site(args.site) if args.site else default_site(environ)
+        flag_site = parse_site(args.site) if args.site else None
+        env_site = default_site(environ) if environ.get("DD_SITE", "").strip() else None
         target = resolve_target(args.target, args.instance)
         api_url = check_api_url(args.api_url) if args.api_url else None
     except (SiteError, TargetError, ApiUrlError) as error:
         raise UsageError(str(error)) from None
-    if target.site is not None:
-        site = target.site  # a pasted link knows its site better than the default does
-    from wfbrowse.credentials import from_environment
+    site = flag_site or target.site or env_site  # a pasted link knows its site best
+    if args.demo:  # demo keys: the keyring and the settings are not touched
+        return LaunchOptions(
+            site=site or parse_site(DEFAULT_SITE_DOMAIN),
+            credentials=None,
+            api_url=api_url,
+            workflow_id=target.workflow_id,
+            instance_id=target.instance_id,
+        )
+    return _with_keys(args, environ, keystore, site, api_url, target)
 
+
+def _with_keys(
+    args: argparse.Namespace,
+    environ: dict[str, str],
+    keystore: KeyStore | None,
+    site: Site | None,
+    api_url: str | None,
+    target: Target,
+) -> LaunchOptions:
+    from wfbrowse.credentials import DEFAULT_PROFILE, KeyStore, resolve
+    from wfbrowse.keys_cli import Failure, profile_name, unknown_profile
+    from wfbrowse.settings import load_config
+
+    try:
+        explicit = profile_name(args.profile) if args.profile is not None else None
+    except Failure as failure:
+        raise UsageError(str(failure)) from None
+    config, warning = load_config()
+    if warning:
+        print(f"wfbrowse: {warning}", file=sys.stderr)
+    resolution = resolve(environ, explicit, config, keystore or KeyStore())
+    complaint = unknown_profile(explicit, config, resolution)
+    if complaint:
+        raise UsageError(complaint)
+    problem = resolution.problem
     return LaunchOptions(
-        site=site,
-        credentials=from_environment(environ),
+        site=site or resolution.site or parse_site(DEFAULT_SITE_DOMAIN),
+        credentials=resolution.credentials,
         api_url=api_url,
         workflow_id=target.workflow_id,
         instance_id=target.instance_id,
+        profile=resolution.profile or explicit or config.default_profile or DEFAULT_PROFILE,
+        keyring_problem=problem.one_line() if problem is not None else None,
     )
+
+
+def start_log(path: str, credentials: Credentials | None) -> None:
+    """--log: raises UsageError when the file cannot be opened."""
+    from pathlib import Path
+
+    from wfbrowse import debuglog
+
+    try:
+        debuglog.setup(Path(path))
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(f"cannot open the log file {path!r}: {reason}") from None
+    if credentials is not None:
+        debuglog.remember_secrets(credentials.api_key, credentials.app_key)
 
 
 def run_app(options: LaunchOptions) -> int:
@@ -136,10 +218,18 @@ def run_demo(options: LaunchOptions) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # A subcommand word where TARGET goes: no workflow ID or link is ever the word "keys".
+    if arguments[:1] == ["keys"]:
+        from wfbrowse.keys_cli import main as keys_main
+
+        return keys_main(arguments[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         options = launch_options(args, dict(os.environ))
+        if args.log:
+            start_log(args.log, options.credentials)
     except UsageError as error:
         print(f"wfbrowse: {error}", file=sys.stderr)
         return 2
