@@ -35,8 +35,13 @@ def loaded_app(fake_datadog, launch_options) -> WfBrowseApp:
 
 
 def test_empty_screen(snap_compare, fake_datadog, launch_options) -> None:
-    app = WfBrowseApp(launch_options(fake_datadog, credentials=None))
+    app = WfBrowseApp(launch_options(fake_datadog))
     assert snap_compare(app, terminal_size=(100, 30), run_before=steady)
+
+
+def test_first_run_opens_the_keys_screen(snap_compare, fake_datadog, launch_options) -> None:
+    app = WfBrowseApp(launch_options(fake_datadog, credentials=None))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady)
 
 
 def test_loaded_run(snap_compare, fake_datadog, launch_options) -> None:

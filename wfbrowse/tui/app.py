@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from wfbrowse import __version__
 from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
 from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.commands import WfBrowseCommands
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
 
@@ -28,8 +29,10 @@ if TYPE_CHECKING:
     from textual.widgets import OptionList
 
     from wfbrowse.api import ApiResult, DatadogClient
+    from wfbrowse.credentials import Credentials, KeyStore
     from wfbrowse.launch import DemoEntry, LaunchOptions
     from wfbrowse.targets import Target
+    from wfbrowse.tui.keys_screen import KeysChosen
     from wfbrowse.tui.run_view import RunView
 
 
@@ -66,20 +69,28 @@ class WfBrowseApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "wfbrowse"
+    COMMANDS = App.COMMANDS | {WfBrowseCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "fetch", "Fetch", priority=True),
         Binding("escape", "escape", "Cancel", show=False),
         Binding("ctrl+o", "focus_ids", "IDs"),
         Binding("ctrl+t", "focus_tree", "Tree", show=False),
         Binding("ctrl+s", "choose_site", "Site", show=False),
+        Binding("ctrl+k", "keys", "Keys"),
+        Binding("f2", "profiles", "Profile", show=False),
     ]
 
     def __init__(self, options: LaunchOptions) -> None:
         super().__init__()
         self.options = options
         self.site: Site = options.site
+        # Keys can change while the app runs (keys screen, profile switch); the launch
+        # options keep what the command line resolved.
+        self.credentials: Credentials | None = options.credentials
+        self.profile: str | None = options.profile
         self._client: DatadogClient | None = None
         self._client_base: str | None = None
+        self._keystore: KeyStore | None = None
         self._filling = False  # set while the app itself writes into the ID fields
         self._bad_field: tuple[str | None, str] | None = None  # (field id, value) in error
 
@@ -133,19 +144,20 @@ class WfBrowseApp(App[None]):
                 "Pick a run below (Enter), or type or paste its IDs into the fields.",
                 style="italic",
             )
-        elif self.options.credentials is None:
+        elif self.credentials is None:
             text.append(
-                "\nNo keys found: set DD_API_KEY and DD_APP_KEY in the environment, "
-                "then restart.\n",
+                "\nNo keys yet: paste them on the keys screen (Ctrl+K), which keeps them in "
+                "the OS keyring, or set DD_API_KEY and DD_APP_KEY.\n",
                 style="bold yellow",
             )
         else:
-            text.append(f"\nKeys: {self.options.credentials.source}.\n", style="dim")
+            text.append(f"\nKeys: {self.credentials.source}.\n", style="dim")
         return text
 
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)
         status.site = self._site_description()
+        status.keys = self._keys_description()
         # The footer (and its CSS) can wait until the first frame is on screen.
         self.call_after_refresh(self._mount_footer)
         if self.options.fetch_at_start:
@@ -160,8 +172,13 @@ class WfBrowseApp(App[None]):
             self._focus("#demo-runs")
         else:
             self._focus("#workflow")
-        if self.options.credentials is None and not self.options.is_demo:
-            status.show_warning("No keys: set DD_API_KEY and DD_APP_KEY, then restart wfbrowse")
+        if self.options.keyring_problem:
+            status.show_warning(self.options.keyring_problem)  # said once, here
+        if self.credentials is None and not self.options.is_demo:
+            if not self.options.keyring_problem:
+                status.show_warning("No keys: paste them on the keys screen (Ctrl+K)")
+            # First run: nothing can be fetched without keys, so start where they are set.
+            self.call_after_refresh(self.action_keys)
 
     async def _mount_footer(self) -> None:
         from textual.widget import MountError
@@ -269,6 +286,93 @@ class WfBrowseApp(App[None]):
         self._fill(run.workflow_id, run.instance_id, None)
         self.action_fetch()
 
+    # -- keys and profiles ---------------------------------------------------------------------
+    def _keys_description(self) -> str:
+        if self.options.is_demo:
+            return "keys: demo"
+        if self.credentials is None:
+            return "keys: none"
+        if self.profile and self.credentials.source.startswith("keyring"):
+            return f"profile {self.profile}"
+        return f"keys: {self.credentials.source}"
+
+    @property
+    def keystore(self) -> KeyStore:
+        from wfbrowse.credentials import KeyStore
+
+        if self._keystore is None:
+            self._keystore = KeyStore()
+        return self._keystore
+
+    def action_keys(self) -> None:
+        from wfbrowse.tui.keys_screen import KeysScreen  # loads on first use
+
+        if self.options.is_demo or isinstance(self.screen, KeysScreen):
+            return
+        screen = KeysScreen(
+            profile=self.profile or "default",
+            site=self.site,
+            keystore=self.keystore,
+            base_url=self.options.api_url,
+            keyring_problem=self.options.keyring_problem,
+        )
+        self.push_screen(screen, self._use_keys)
+
+    def _use_keys(self, chosen: KeysChosen | None) -> None:
+        if chosen is None:
+            return
+        self.credentials = chosen.credentials
+        self.profile = chosen.profile
+        if self._client is not None:
+            self._client.credentials = chosen.credentials  # same connections, new keys
+        self.query_one(SitePicker).site = chosen.site
+        status = self.query_one(StatusBar)
+        status.keys = self._keys_description()
+        status.show_info(f"using {chosen.credentials.source} for {chosen.site.name}")
+        for welcome in self.query("#welcome-text"):
+            welcome.update(self._welcome_text())  # type: ignore[attr-defined]
+
+    def action_profiles(self) -> None:
+        self._open_profiles()
+
+    @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
+    def _open_profiles(self) -> None:
+        from wfbrowse.settings import load_config
+        from wfbrowse.tui.profile_screen import ProfileScreen
+
+        config, _ = load_config()
+        self.call_from_thread(
+            self.push_screen, ProfileScreen(config, self.profile), self.switch_profile
+        )
+
+    def switch_profile(self, name: str | None) -> None:
+        if name:
+            self._switch_profile(name)
+
+    @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
+    def _switch_profile(self, name: str) -> None:
+        """Load a profile's keys from the keyring (off the UI thread) and use them."""
+        from wfbrowse.credentials import KeyringProblem
+        from wfbrowse.settings import load_config
+        from wfbrowse.sites import parse_site
+        from wfbrowse.tui.keys_screen import KeysChosen
+
+        status = self.query_one(StatusBar)
+        try:
+            credentials = self.keystore.load(name)
+        except (KeyringProblem, ValueError) as problem:
+            self.call_from_thread(status.show_error, f"profile {name}: {problem}")
+            return
+        if credentials is None:
+            self.call_from_thread(
+                status.show_error, f"profile {name} has no keys in the keyring — Ctrl+K to add"
+            )
+            return
+        config, _ = load_config()
+        info = config.profiles.get(name)
+        site = parse_site(info.site) if info is not None else self.site
+        self.call_from_thread(self._use_keys, KeysChosen(credentials, name, site))
+
     # -- fetching ------------------------------------------------------------------------------
     def _read_ids(self) -> tuple[str, str] | None:
         """The two IDs from the fields, or None after saying what is wrong with them."""
@@ -310,7 +414,7 @@ class WfBrowseApp(App[None]):
             if self._client is not None:
                 old = self._client
                 self.call_later(old.aclose)
-            self._client = DatadogClient(base, self.options.credentials)
+            self._client = DatadogClient(base, self.credentials)
             self._client_base = base
         return self._client
 

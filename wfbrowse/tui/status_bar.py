@@ -43,6 +43,7 @@ class StatusBar(Widget):
     message: reactive[str] = reactive("")
     message_kind: reactive[str] = reactive("info")  # info, error, warning
     site: reactive[str] = reactive("")
+    keys: reactive[str] = reactive("")  # which keys are in use: a profile, the environment...
     last_request: reactive[str] = reactive("")
     rate_limit: reactive[RateLimit | None] = reactive(None)
     busy: reactive[bool] = reactive(False)
@@ -124,7 +125,7 @@ class StatusBar(Widget):
         return text
 
     def render(self) -> Text:
-        facts = [f"site {self.site}" if self.site else "", self.last_request]
+        facts = [f"site {self.site}" if self.site else "", self.keys, self.last_request]
         if self.rate_limit is not None:
             facts.append(escape_controls(self.rate_limit.describe()))
         facts_line = Text(" │ ".join(fact for fact in facts if fact), style="dim")

@@ -1,0 +1,237 @@
+"""Keys in the app: the keys screen, profiles, memory-only keys, and what never leaks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.cassettes import load_interaction, serve
+from tests.screen import screen_text
+from wfbrowse.credentials import KeyStore
+from wfbrowse.launch import LaunchOptions
+from wfbrowse.settings import ProfileInfo, config_file, load_config, save_config
+from wfbrowse.sites import parse_site
+from wfbrowse.tui.app import WfBrowseApp
+
+pytest_plugins = ["tests.secret_service"]
+
+WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
+INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
+API_KEY = "fake-api-key-0123456789abcdef-7a1c"
+APP_KEY = "fake-app-key-fedcba9876543210fedcba98-9e2b"
+NO_KEYRING = (
+    "no OS keyring is available (NoKeyringError) — set DD_API_KEY and DD_APP_KEY, "
+    "or start a Secret Service"
+)
+
+
+def options(server, **overrides) -> LaunchOptions:
+    values: dict[str, object] = {
+        "site": parse_site("datadoghq.com"),
+        "credentials": None,
+        "api_url": server.url,
+        "profile": "default",
+    }
+    values.update(overrides)
+    return LaunchOptions(**values)  # type: ignore[arg-type]
+
+
+async def settle(app: WfBrowseApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    for screen in app.screen_stack:
+        await screen.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_keys(app: WfBrowseApp, pilot, api_key: str, app_key: str) -> None:
+    app.screen.query_one("#api-key", Input).value = api_key
+    app.screen.query_one("#app-key", Input).value = app_key
+    await pilot.pause()
+
+
+async def fetch(app: WfBrowseApp, pilot) -> None:
+    app.query_one("#workflow", Input).value = WF
+    app.query_one("#instance", Input).value = INST
+    await pilot.pause()
+    await pilot.press("ctrl+r")
+    await settle(app, pilot)
+
+
+def assert_no_key(text: str) -> None:
+    for key in (API_KEY, APP_KEY):
+        assert key not in text
+        assert key[:-4] not in text  # not even the key minus its shown last four
+
+
+async def test_first_run_without_keyring_offers_keys_for_this_session(
+    fake_datadog, monkeypatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    app = WfBrowseApp(options(fake_datadog, keyring_problem=NO_KEYRING))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Datadog keys" in screen  # the first run opens the keys screen
+        assert "NoKeyringError" in screen
+        assert "Use for this session" in screen
+        await type_keys(app, pilot, API_KEY, APP_KEY)
+        assert_no_key(screen_text(app))  # password fields show dots
+        await pilot.click("#memory")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "keys: this session only (memory)" in screen
+        await fetch(app, pilot)
+        assert "● Canceled" in screen_text(app)
+        assert_no_key(screen_text(app))
+    [request] = fake_datadog.requests
+    assert request.header("DD-API-KEY") == API_KEY
+    assert request.header("DD-APPLICATION-KEY") == APP_KEY
+    assert not config_file().exists() or API_KEY not in config_file().read_text()
+
+
+async def test_keys_saved_in_the_real_keyring_are_used_and_shown_masked(
+    fake_datadog,
+    real_keyring,
+    tmp_path: Path,
+) -> None:
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    app = WfBrowseApp(options(fake_datadog, profile="prod"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "nothing stored for profile 'prod'" in screen_text(app)
+        await type_keys(app, pilot, API_KEY, APP_KEY)
+        await pilot.click("#save")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Datadog keys" not in screen  # saved and closed
+        assert "profile prod" in screen
+        await fetch(app, pilot)
+        assert "● Canceled" in screen_text(app)
+        # Reopened, the screen shows the stored keys by their last four characters only.
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert f"API key …{API_KEY[-4:]}" in screen
+        assert f"application key …{APP_KEY[-4:]}" in screen
+        assert_no_key(screen)
+    stored = KeyStore().load("prod")
+    assert stored is not None
+    assert (stored.api_key, stored.app_key) == (API_KEY, APP_KEY)
+    config, _ = load_config()
+    assert config.profiles["prod"].site == "datadoghq.com"
+    assert_no_key(config_file().read_text())
+    [request] = fake_datadog.requests
+    assert request.header("DD-API-KEY") == API_KEY
+    assert request.header("DD-APPLICATION-KEY") == APP_KEY
+
+
+async def test_switching_profile_from_the_picker_changes_keys_and_site(
+    fake_datadog,
+    real_keyring,
+) -> None:
+    serve(
+        fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"), times=2
+    )
+    store = KeyStore()
+    store.save("prod", API_KEY, APP_KEY)
+    store.save("staging", "staging-api-key-1111", "staging-app-key-2222")
+    config, _ = load_config()
+    config = config.with_profile(ProfileInfo("prod", "datadoghq.com"), make_default=True)
+    save_config(config.with_profile(ProfileInfo("staging", "datadoghq.eu")))
+    prod = store.load("prod")
+    app = WfBrowseApp(options(fake_datadog, credentials=prod, profile="prod"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await fetch(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "prod" in screen and "staging" in screen and "← in use" in screen
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "profile staging" in screen
+        assert "EU1 datadoghq.eu" in screen
+        await fetch(app, pilot)
+    first, second = fake_datadog.requests
+    assert first.header("DD-API-KEY") == API_KEY
+    assert second.header("DD-API-KEY") == "staging-api-key-1111"
+    assert second.header("DD-APPLICATION-KEY") == "staging-app-key-2222"
+
+
+async def test_the_palette_lists_profiles(fake_datadog, real_keyring) -> None:
+    KeyStore().save("ops[1]", API_KEY, APP_KEY)
+    config, _ = load_config()
+    save_config(config.with_profile(ProfileInfo("ops[1]", "us5.datadoghq.com")))
+    app = WfBrowseApp(options(fake_datadog, credentials=None, profile="default"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("escape")  # close the first-run keys screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"use profile")
+        await pilot.pause(0.3)
+        assert "Use profile: ops[1]" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "profile ops[1]" in screen
+        assert "US5 us5.datadoghq.com" in screen
+
+
+async def test_keys_never_leak_to_screen_files_clipboard_or_errors(
+    fake_datadog,
+    real_keyring,
+    tmp_path: Path,
+) -> None:
+    """Save known keys, fetch, fail, take a screenshot, log: the keys are nowhere."""
+    from wfbrowse import debuglog
+
+    log_file = tmp_path / "debug.log"
+    debuglog.setup(log_file)
+    try:
+        await _leaky_session(fake_datadog, log_file)
+    finally:
+        debuglog.close()
+
+
+async def _leaky_session(fake_datadog, log_file: Path) -> None:
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    other = "11111111-2222-4333-8444-555555555555"
+    fake_datadog.add_response(
+        "GET",
+        f"/api/v2/workflows/{WF}/instances/{other}",
+        status=403,
+        # A server (or proxy) that echoes what it got: the app must still not show it.
+        body=json.dumps({"errors": [f"Forbidden: key {API_KEY} / {APP_KEY}"]}),
+    )
+    screens: list[str] = []
+    app = WfBrowseApp(options(fake_datadog, profile="leaktest"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await type_keys(app, pilot, API_KEY, APP_KEY)
+        screens.append(screen_text(app))
+        screens.append(app.export_screenshot())
+        await pilot.click("#save")
+        await settle(app, pilot)
+        await fetch(app, pilot)
+        screens.append(screen_text(app))
+        app.query_one("#instance", Input).value = other
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        screens.append(screen_text(app))
+        assert "Forbidden" in screens[-1] or "403" in screens[-1]
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        screens.append(screen_text(app))
+        screens.append(app.export_screenshot())
+        clipboard = app.clipboard
+        errors = [str(worker.error) for worker in app.workers if worker.error is not None]
+    for text in [*screens, clipboard, *errors, log_file.read_text(), config_file().read_text()]:
+        assert_no_key(text)
+    assert "<redacted>" in log_file.read_text()
