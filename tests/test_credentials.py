@@ -20,12 +20,10 @@ from wfbrowse.credentials import (
     ENVIRONMENT_SOURCE,
     SERVICE,
     Credentials,
-    KeyringProblem,
-    KeyStore,
     Resolution,
-    check_key,
     resolve,
 )
+from wfbrowse.keystore import KeyringProblem, KeyStore, check_key
 from wfbrowse.launch import LaunchOptions
 from wfbrowse.settings import Config, ProfileInfo
 from wfbrowse.sites import parse_site

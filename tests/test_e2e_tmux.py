@@ -10,6 +10,8 @@ import pytest
 from tests.tmux import TmuxSession, tmux_available
 from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID, FAILED_INSTANCE_ID, SUCCEEDED_INSTANCE_ID
 
+pytest_plugins = ["tests.secret_service"]
+
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
@@ -112,3 +114,41 @@ def test_bad_arguments_are_one_line_and_exit_2(args: list[str], message: str) ->
     assert lines[0].startswith("wfbrowse: ")
     assert message in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_keys_set_on_the_command_line_then_the_app_fetches_with_them(real_keyring) -> None:
+    """The whole round trip in real processes: `wfbrowse keys set` stores the keys in the
+    Secret Service, the app (in tmux) reads them back and the server receives exactly them."""
+    import os
+
+    from tests.cassettes import load_interaction, serve
+    from wfbrowse.demo.server import FakeDatadog
+
+    env = {**os.environ, **real_keyring}
+    env.pop("PYTHON_KEYRING_BACKEND", None)  # keyring finds the Secret Service on its own
+    api_key, app_key = "e2e-api-key-00000000000000000a1a", "e2e-app-key-0000000000000000000b2b"
+    stored = subprocess.run(
+        [*WFBROWSE, "keys", "set", "--profile", "oncall", "--site", "EU1"],
+        input=f"{api_key}\n{app_key}\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert stored.returncode == 0, stored.stderr
+    assert api_key not in stored.stdout + stored.stderr
+    assert real_keyring.stored("oncall/api_key") == api_key  # secret-tool reads it back
+    wf, inst = "ccf73164-1998-4785-a7a3-8d06c7e5f558", "305a472b-71ab-4ce8-8f8d-75db635627b5"
+    with FakeDatadog() as server:
+        serve(server, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+        command = [*WFBROWSE, "--profile", "oncall", "--api-url", server.url, wf, inst]
+        with TmuxSession(command, width=120, height=40, env=env) as term:
+            screen = term.wait_for("● Canceled")
+            assert "profile oncall" in screen
+            assert "EU1" in screen
+            assert api_key[:-4] not in screen and app_key[:-4] not in screen
+            term.send_keys("C-q")
+            assert term.wait_exit() == 0
+        [request] = server.requests
+    assert request.header("DD-API-KEY") == api_key
+    assert request.header("DD-APPLICATION-KEY") == app_key

@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
 from tests.tmux import TmuxSession, tmux_available
 from wfbrowse.cli import UsageError, build_parser, launch_options
-from wfbrowse.credentials import KeyStore
 from wfbrowse.demo.server import FakeDatadog
+from wfbrowse.keystore import KeyStore
 from wfbrowse.settings import Config, ProfileInfo, config_file, load_config, save_config
 from wfbrowse.sites import parse_site
 
@@ -359,16 +359,19 @@ def options_for(*argv: str, environ: Mapping[str, str] | None = None) -> Any:
     return launch_options(args, dict(environ or {}))
 
 
-def test_launch_takes_the_profile_keys_and_site(real_keyring: SecretServiceEnv) -> None:
+def test_launch_takes_the_profile_and_its_site_and_leaves_the_keyring_to_the_app(
+    real_keyring: SecretServiceEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
     KeyStore().save("work", TEST_API_KEY, TEST_APP_KEY)
     save_config(Config().with_profile(ProfileInfo("work", "datadoghq.eu")))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the keyring was read before the app started")
+
+    monkeypatch.setattr(KeyStore, "load_pair", refuse)
     options = options_for()
-    assert options.credentials is not None
-    assert options.credentials.source == "keyring profile 'work'"
-    assert (options.credentials.api_key, options.credentials.app_key) == (
-        TEST_API_KEY,
-        TEST_APP_KEY,
-    )
+    assert options.credentials is None
+    assert options.read_keyring is True  # the app reads it once its first frame is up
     assert options.site == parse_site("EU1")
     assert options.profile == "work"
     assert options.keyring_problem is None
@@ -402,22 +405,15 @@ def test_launch_without_profiles_uses_the_default_site() -> None:
     assert options.profile == "default"
 
 
-def test_launch_with_no_keyring_reports_it_and_starts(monkeypatch: pytest.MonkeyPatch) -> None:
-    import keyring.core
+def test_launch_with_environment_keys_never_reads_the_keyring(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the keyring was read although the environment has keys")
 
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FAIL_BACKEND["PYTHON_KEYRING_BACKEND"])
-    previous = keyring.core._keyring_backend
-    keyring.core.init_backend()
-    try:
-        options = options_for("--profile", "work")
-        with_env = options_for(environ={"DD_API_KEY": ENV_API_KEY, "DD_APP_KEY": ENV_APP_KEY})
-    finally:
-        keyring.core._keyring_backend = previous
-    assert options.credentials is None
-    assert options.profile == "work"
-    assert options.keyring_problem is not None
-    assert options.keyring_problem.startswith("no OS keyring is available (NoKeyringError) — ")
-    assert with_env.keyring_problem is None
+    monkeypatch.setattr(KeyStore, "load_pair", refuse)
+    with_env = options_for(environ={"DD_API_KEY": ENV_API_KEY, "DD_APP_KEY": ENV_APP_KEY})
+    assert with_env.read_keyring is False
     assert with_env.credentials is not None
     assert with_env.credentials.source == "environment (DD_API_KEY, DD_APP_KEY)"
 

@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from tests.cassettes import load_interaction, serve
 from tests.screen import screen_text
-from wfbrowse.credentials import KeyStore
+from wfbrowse.keystore import KeyStore
 from wfbrowse.launch import LaunchOptions
 from wfbrowse.settings import ProfileInfo, config_file, load_config, save_config
 from wfbrowse.sites import parse_site
@@ -68,16 +68,19 @@ def assert_no_key(text: str) -> None:
 
 
 async def test_first_run_without_keyring_offers_keys_for_this_session(
-    fake_datadog, monkeypatch
+    fake_datadog, keyring_backend
 ) -> None:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    keyring_backend(NoKeyring())
     serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
-    app = WfBrowseApp(options(fake_datadog, keyring_problem=NO_KEYRING))
+    app = WfBrowseApp(options(fake_datadog, read_keyring=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         screen = screen_text(app)
-        assert "Datadog keys" in screen  # the first run opens the keys screen
-        assert "NoKeyringError" in screen
+        assert "Datadog keys" in screen  # no keys to be had: the keys screen opens
+        assert "NoKeyringError" in screen  # and says why, with what to do
+        assert "DD_API_KEY" in screen
         assert "Use for this session" in screen
         await type_keys(app, pilot, API_KEY, APP_KEY)
         assert_no_key(screen_text(app))  # password fields show dots
@@ -92,6 +95,63 @@ async def test_first_run_without_keyring_offers_keys_for_this_session(
     assert request.header("DD-API-KEY") == API_KEY
     assert request.header("DD-APPLICATION-KEY") == APP_KEY
     assert not config_file().exists() or API_KEY not in config_file().read_text()
+
+
+async def test_stored_keys_are_read_after_start_and_a_given_run_is_fetched(
+    fake_datadog, real_keyring
+) -> None:
+    KeyStore().save("prod", API_KEY, APP_KEY)
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    app = WfBrowseApp(
+        options(fake_datadog, profile="prod", read_keyring=True, workflow_id=WF, instance_id=INST)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Datadog keys" not in screen
+        assert "profile prod" in screen
+        assert "● Canceled" in screen  # fetched as soon as the keys were there
+    [request] = fake_datadog.requests
+    assert request.header("DD-API-KEY") == API_KEY
+    assert request.header("DD-APPLICATION-KEY") == APP_KEY
+
+
+async def test_a_hanging_keyring_does_not_freeze_the_app(fake_datadog, keyring_backend) -> None:
+    import threading
+
+    from keyring.backend import KeyringBackend
+
+    release = threading.Event()
+
+    class Hanging(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            release.wait(30)
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            release.wait(30)
+
+        def delete_password(self, service: str, username: str) -> None:
+            release.wait(30)
+
+    keyring_backend(Hanging())
+    app = WfBrowseApp(options(fake_datadog, profile="prod", read_keyring=True))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            # While the keyring hangs, the app answers keys.
+            app.query_one("#workflow", Input).focus()
+            await pilot.press(*"abc")
+            assert app.query_one("#workflow", Input).value == "abc"
+            assert "reading the keys of profile prod" in screen_text(app)
+            await settle(app, pilot)  # KeyStore gives up after its time limit
+            screen = screen_text(app)
+            assert "Datadog keys" in screen
+            assert "Timeout" in screen or "did not answer" in screen
+    finally:
+        release.set()
 
 
 async def test_keys_saved_in_the_real_keyring_are_used_and_shown_masked(

@@ -26,7 +26,7 @@ from wfbrowse.sites import (
 )
 
 if TYPE_CHECKING:
-    from wfbrowse.credentials import Credentials, KeyStore
+    from wfbrowse.credentials import Credentials
     from wfbrowse.targets import Target
 
 DESCRIPTION = """\
@@ -107,14 +107,12 @@ def resolve_target(target: str | None, instance: str | None) -> Target:
     return parse_target(target)
 
 
-def launch_options(
-    args: argparse.Namespace, environ: dict[str, str], keystore: KeyStore | None = None
-) -> LaunchOptions:
+def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchOptions:
     """Turn parsed arguments into what the app needs; raises UsageError on bad input.
 
-    Keys: DD_API_KEY and DD_APP_KEY, else the profile's keys from the OS keyring (a keyring
-    that cannot be read is reported in the options, not raised). Site: --site, else a pasted
-    link's site, else DD_SITE, else the profile's site, else datadoghq.com.
+    Keys: DD_API_KEY and DD_APP_KEY, else the profile's keys, which the app reads from the
+    OS keyring once it is up (`read_keyring`). Site: --site, else a pasted link's site, else
+    DD_SITE, else the profile's site, else datadoghq.com.
     """
     from wfbrowse.targets import TargetError
 
@@ -134,33 +132,30 @@ def launch_options(
             workflow_id=target.workflow_id,
             instance_id=target.instance_id,
         )
-    return _with_keys(args, environ, keystore, site, api_url, target)
+    return _with_keys(args, environ, site, api_url, target)
 
 
 def _with_keys(
     args: argparse.Namespace,
     environ: dict[str, str],
-    keystore: KeyStore | None,
     site: Site | None,
     api_url: str | None,
     target: Target,
 ) -> LaunchOptions:
-    from wfbrowse.credentials import DEFAULT_PROFILE, KeyStore, resolve
-    from wfbrowse.keys_cli import Failure, profile_name, unknown_profile
-    from wfbrowse.settings import load_config
+    from wfbrowse.credentials import DEFAULT_PROFILE, resolve, unknown_profile
+    from wfbrowse.settings import check_profile_name, load_config
 
     try:
-        explicit = profile_name(args.profile) if args.profile is not None else None
-    except Failure as failure:
-        raise UsageError(str(failure)) from None
+        explicit = check_profile_name(args.profile) if args.profile is not None else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     config, warning = load_config()
     if warning:
         print(f"wfbrowse: {warning}", file=sys.stderr)
-    resolution = resolve(environ, explicit, config, keystore or KeyStore())
+    resolution = resolve(environ, explicit, config, None)  # the keyring is read by the app
     complaint = unknown_profile(explicit, config, resolution)
     if complaint:
         raise UsageError(complaint)
-    problem = resolution.problem
     return LaunchOptions(
         site=site or resolution.site or parse_site(DEFAULT_SITE_DOMAIN),
         credentials=resolution.credentials,
@@ -168,7 +163,7 @@ def _with_keys(
         workflow_id=target.workflow_id,
         instance_id=target.instance_id,
         profile=resolution.profile or explicit or config.default_profile or DEFAULT_PROFILE,
-        keyring_problem=problem.one_line() if problem is not None else None,
+        read_keyring=resolution.credentials is None,
     )
 
 

@@ -1,33 +1,24 @@
-"""Datadog API and application keys: where they come from, and the OS keyring that keeps them.
+"""Datadog API and application keys: what they are, where they come from, which ones win.
 
 Keys are secrets that end up on screen and in logs if anything prints the object holding
 them, so `Credentials` only ever shows a masked form ("…abcd").
 
 They come from the environment (DD_API_KEY and DD_APP_KEY, which win) or from a profile in
-the OS keyring (macOS Keychain, Windows Credential Manager, the Secret Service on Linux),
-service "wfbrowse", user names "PROFILE/api_key" and "PROFILE/app_key". Nothing else ever
-stores a key: there is no plaintext fallback. When the keyring is missing, locked or hangs,
-every call ends in a `KeyringProblem` that says what happened and what to do, within a time
-limit, and the app goes on without it.
-
-keyring is imported inside the worker threads only: a keyring that hangs while loading must
-not freeze the caller, and `wfbrowse --help` must not pay for it.
+the OS keyring (see keystore.py, kept apart so that start-up does not load it).
 """
 
 from __future__ import annotations
 
 import os
-import sys
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
 
 from wfbrowse.settings import check_profile_name
 from wfbrowse.sites import Site, SiteError, parse_site
-from wfbrowse.textsafe import escape_controls, shorten
 
 if TYPE_CHECKING:
+    from wfbrowse.keystore import KeyringProblem, KeyStore
     from wfbrowse.settings import Config
 
 SERVICE = "wfbrowse"
@@ -90,232 +81,6 @@ def keyring_source(profile: str) -> str:
     return f"keyring profile '{profile}'"
 
 
-# -- the OS keyring ----------------------------------------------------------------------------
-_T = TypeVar("_T")
-
-# Messages for the keyring failures people meet; anything else is named by its class.
-_MESSAGES = {
-    "NoKeyringError": "no OS keyring is available",
-    "KeyringLocked": "the OS keyring is locked",
-    "InitError": "the OS keyring could not be opened",
-    "PasswordSetError": "the OS keyring refused to store the keys",
-    "PasswordDeleteError": "the OS keyring refused to delete the keys",
-}
-# Exception classes of keyring's own whose text says something useful ("Prompt dismissed")
-# and is written by the backend, not built from a stored value.
-_DETAILED = frozenset({"InitError", "KeyringLocked", "PasswordSetError", "PasswordDeleteError"})
-_DETAIL_LIMIT = 100
-
-
-def _environment_hint() -> str:
-    if sys.platform.startswith("linux"):
-        return "set DD_API_KEY and DD_APP_KEY, or start a Secret Service (gnome-keyring)"
-    return "set DD_API_KEY and DD_APP_KEY"
-
-
-class KeyringProblem(Exception):
-    """The keyring could not be used: what happened (`message`), and what to do (`hint`).
-
-    Built from the exception's class name and a message of wfbrowse's own, so it can never
-    carry a key, and raised from outside any `except` block so no traceback chains to frames
-    that held one.
-    """
-
-    def __init__(self, kind: str, message: str, hint: str) -> None:
-        self.kind = kind
-        self.message = escape_controls(message)
-        self.hint = escape_controls(hint)
-        super().__init__(self.one_line())
-
-    def one_line(self) -> str:
-        return f"{self.message} — {self.hint}"
-
-    def __str__(self) -> str:
-        return self.one_line()
-
-    @classmethod
-    def from_exception(cls, error: BaseException, secrets: tuple[str, ...] = ()) -> KeyringProblem:
-        kind = type(error).__name__
-        head = _MESSAGES.get(kind, "the OS keyring failed")
-        detail = _safe_detail(error, secrets) if kind in _DETAILED else ""
-        message = f"{head} ({kind}: {detail})" if detail else f"{head} ({kind})"
-        hint = _environment_hint()
-        if kind in ("KeyringLocked", "InitError"):
-            hint = "unlock the keyring (log in to the desktop session), or " + hint
-        elif not type(error).__module__.startswith("keyring"):
-            # Not keyring's own error: typically a backend named in the settings that
-            # cannot be loaded.
-            hint = "check PYTHON_KEYRING_BACKEND and keyringrc.cfg, or " + hint
-        return cls(kind, message, hint)
-
-    @classmethod
-    def timeout(cls, seconds: float) -> KeyringProblem:
-        return cls(
-            "Timeout",
-            f"the OS keyring did not answer within {seconds:g} s (Timeout)",
-            "unlock or restart it, or " + _environment_hint(),
-        )
-
-    @classmethod
-    def not_stored(cls, backend: str) -> KeyringProblem:
-        # The null backend, or a broken one, accepts keys and keeps nothing.
-        return cls(
-            "NotStored",
-            f"the keyring backend {backend!r} did not keep the keys (NotStored)",
-            "check PYTHON_KEYRING_BACKEND and keyringrc.cfg, or " + _environment_hint(),
-        )
-
-
-def _safe_detail(error: BaseException, secrets: tuple[str, ...]) -> str:
-    """The first line of a backend's message, without anything that could be a key.
-
-    The keys being written are blanked by value; on a read they are not known yet, so any
-    long run of key-like characters goes too (Datadog keys are 32 and 40 hex digits), while
-    words such as "Prompt dismissed" stay.
-    """
-    import re
-
-    lines = str(error).strip().splitlines()
-    text = lines[0] if lines else ""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "…")
-    text = re.sub(r"[A-Za-z0-9_+/=.-]{16,}", "…", text)
-    return shorten(escape_controls(text), _DETAIL_LIMIT)
-
-
-def check_key(key: str, what: str) -> str:
-    """Return the key if it can be sent in an HTTP header; raise ValueError (without the key)."""
-    if not key:
-        raise ValueError(f"empty {what}")
-    if not key.isascii() or not key.isprintable() or any(ch.isspace() for ch in key):
-        raise ValueError(f"the {what} contains spaces or characters a key cannot have")
-    return key
-
-
-class _Outcome(Generic[_T]):
-    """What a worker thread hands back: a value or a problem, never a raw exception."""
-
-    def __init__(self) -> None:
-        self.value: _T | None = None
-        self.problem: KeyringProblem | None = None
-        self.done = threading.Event()
-
-
-class KeyStore:
-    """The OS keyring, service `wfbrowse`, usernames f"{profile}/api_key" and f"{profile}/app_key".
-
-    Each call runs keyring in a daemon thread and waits at most `timeout` seconds: a Secret
-    Service that never answers (a locked collection waiting on a prompt nobody sees) costs
-    that long once, and the thread it leaves behind does not keep the process alive.
-    """
-
-    def __init__(self, timeout: float = 5.0) -> None:
-        self.timeout = timeout
-
-    def __repr__(self) -> str:
-        return f"KeyStore(service={SERVICE!r}, timeout={self.timeout:g})"
-
-    def load(self, profile: str) -> Credentials | None:
-        """The profile's keys, or None when they are not (both) stored."""
-        api_key, app_key = self.load_pair(profile)
-        if not api_key or not app_key:
-            return None
-        return Credentials(api_key, app_key, keyring_source(profile))
-
-    def load_pair(self, profile: str) -> tuple[str | None, str | None]:
-        """Each of the profile's two keys, or None for one that is not stored."""
-        name = check_profile_name(profile)
-        return self._run(lambda: (_get(name, "api_key"), _get(name, "app_key")))
-
-    def save(self, profile: str, api_key: str, app_key: str) -> None:
-        """Store both keys, then read them back: a backend that keeps nothing is a problem."""
-        name = check_profile_name(profile)
-        check_key(api_key, "API key")
-        check_key(app_key, "application key")
-
-        def work() -> str | None:
-            _set(name, "api_key", api_key)
-            _set(name, "app_key", app_key)
-            kept = _get(name, "api_key") == api_key and _get(name, "app_key") == app_key
-            return None if kept else _backend_name()
-
-        lost_in = self._run(work, secrets=(api_key, app_key))
-        if lost_in is not None:
-            raise KeyringProblem.not_stored(lost_in)
-
-    def delete(self, profile: str) -> bool:
-        """Remove both keys; True if anything was there."""
-        name = check_profile_name(profile)
-        return self._run(lambda: any([_delete(name, "api_key"), _delete(name, "app_key")]))
-
-    def backend_name(self) -> str:
-        """The backend keyring would use, e.g. "SecretService Keyring", for messages."""
-        try:
-            return self._run(_backend_name)
-        except KeyringProblem:
-            return "the OS keyring"
-
-    def _run(self, work: Callable[[], _T], secrets: tuple[str, ...] = ()) -> _T:
-        outcome: _Outcome[_T] = _Outcome()
-        thread = threading.Thread(
-            target=_work_in_thread, args=(work, outcome, secrets), name="wfbrowse-keyring"
-        )
-        thread.daemon = True  # a hung keyring call must not keep the process from exiting
-        thread.start()
-        if not outcome.done.wait(self.timeout):
-            raise KeyringProblem.timeout(self.timeout)
-        if outcome.problem is not None:
-            raise outcome.problem
-        return outcome.value  # type: ignore[return-value]
-
-
-def _work_in_thread(
-    work: Callable[[], _T], outcome: _Outcome[_T], secrets: tuple[str, ...]
-) -> None:
-    try:
-        outcome.value = work()
-    except Exception as error:
-        # Only a description leaves this block; the exception and its frames stay here.
-        outcome.problem = KeyringProblem.from_exception(error, secrets)
-    finally:
-        outcome.done.set()
-
-
-def _username(profile: str, which: str) -> str:
-    return f"{profile}/{which}"
-
-
-def _get(profile: str, which: str) -> str | None:
-    import keyring
-
-    return keyring.get_password(SERVICE, _username(profile, which))
-
-
-def _set(profile: str, which: str, value: str) -> None:
-    import keyring
-
-    keyring.set_password(SERVICE, _username(profile, which), value)
-
-
-def _delete(profile: str, which: str) -> bool:
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
-    try:
-        keyring.delete_password(SERVICE, _username(profile, which))
-    except PasswordDeleteError:
-        return False  # what every backend raises for "no such password"
-    return True
-
-
-def _backend_name() -> str:
-    import keyring
-
-    return str(keyring.get_keyring().name)
-
-
-# -- resolution --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Resolution:
     """Which keys the app uses, and why."""
@@ -341,11 +106,14 @@ def _site_or_none(text: str | None) -> Site | None:
 
 
 def resolve(
-    environ: Mapping[str, str], profile: str | None, config: Config, keystore: KeyStore
+    environ: Mapping[str, str], profile: str | None, config: Config, keystore: KeyStore | None
 ) -> Resolution:
     """Environment keys first (the keyring is not touched), then the profile's keys.
 
-    Raises ValueError for an invalid profile name; a keyring failure is returned, not raised.
+    With `keystore` None the keyring is not read either: the profile and its site are
+    worked out and the keys are left for the caller to load later (the app does it in the
+    background). Raises ValueError for an invalid profile name; a keyring failure is
+    returned, not raised.
     """
     from_env = from_environment(environ)
     if from_env is not None:
@@ -355,8 +123,33 @@ def resolve(
     name = check_profile_name(chosen)
     info = config.profiles.get(name)
     site = _site_or_none(info.site) if info is not None else None
+    if keystore is None:
+        return Resolution(None, site, name, None)
+    from wfbrowse.keystore import KeyringProblem
+
     try:
         credentials = keystore.load(name)
     except KeyringProblem as problem:
         return Resolution(None, site, name, problem.with_traceback(None))
     return Resolution(credentials, site, name, None)
+
+
+def unknown_profile(explicit: str | None, config: Config, resolution: Resolution) -> str | None:
+    """The one-line complaint when --profile names a profile that exists nowhere, else None.
+
+    A profile counts as known when the settings list it, or when the keyring has its keys.
+    When the keyring was not asked (environment keys, or the app, which reads it once it is
+    up), only the settings count. When the keyring could not be read, nobody can tell: that
+    problem is reported instead.
+    """
+    if explicit is None or explicit in config.profiles:
+        return None
+    from_env = resolution.profile is None
+    if not from_env and (resolution.credentials is not None or resolution.problem is not None):
+        return None
+    known = ", ".join(repr(name) for name in config.profiles)
+    listing = f"known profiles: {known}" if known else "no profiles yet"
+    return (
+        f"unknown profile {explicit!r} ({listing}); store keys for it with "
+        f"`wfbrowse keys set --profile {explicit}`"
+    )

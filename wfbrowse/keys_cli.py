@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from wfbrowse.credentials import (
     DEFAULT_PROFILE,
-    KeyringProblem,
-    KeyStore,
     Resolution,
-    check_key,
     from_environment,
     masked,
+    unknown_profile,
 )
+from wfbrowse.keystore import KeyringProblem, KeyStore, check_key
 from wfbrowse.settings import Config, ProfileInfo, check_profile_name, load_config, save_config
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
@@ -137,26 +136,6 @@ def profile_name(text: str) -> str:
         return check_profile_name(text)
     except ValueError as error:
         raise Failure(str(error), USAGE) from None
-
-
-def unknown_profile(explicit: str | None, config: Config, resolution: Resolution) -> str | None:
-    """The one-line complaint when --profile names a profile that exists nowhere, else None.
-
-    A profile counts as known when the settings list it, or when the keyring has its keys.
-    With environment keys the keyring is not asked, so only the settings count. When the
-    keyring could not be read, nobody can tell: that problem is reported instead.
-    """
-    if explicit is None or explicit in config.profiles:
-        return None
-    from_env = resolution.profile is None
-    if not from_env and (resolution.credentials is not None or resolution.problem is not None):
-        return None
-    known = ", ".join(repr(name) for name in config.profiles)
-    listing = f"known profiles: {known}" if known else "no profiles yet"
-    return (
-        f"unknown profile {explicit!r} ({listing}); store keys for it with "
-        f"`wfbrowse keys set --profile {explicit}`"
-    )
 
 
 # -- keys set ----------------------------------------------------------------------------------

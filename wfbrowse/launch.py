@@ -28,6 +28,9 @@ class LaunchOptions:
     demo_runs: tuple[DemoEntry, ...] = ()  # non-empty in demo mode
     profile: str | None = None  # the keyring profile in use, or to save keys under
     keyring_problem: str | None = None  # one line: why the keyring could not be read, what to do
+    # The profile's keys are read from the OS keyring once the app is up, off the UI thread:
+    # a slow or hanging keyring must delay neither the first frame nor the rest of the app.
+    read_keyring: bool = False
 
     @property
     def is_demo(self) -> bool:

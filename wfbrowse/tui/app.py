@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from textual.widgets import OptionList
 
     from wfbrowse.api import ApiResult, DatadogClient
-    from wfbrowse.credentials import Credentials, KeyStore
+    from wfbrowse.credentials import Credentials
+    from wfbrowse.keystore import KeyStore
     from wfbrowse.launch import DemoEntry, LaunchOptions
     from wfbrowse.targets import Target
     from wfbrowse.tui.keys_screen import KeysChosen
@@ -88,6 +89,7 @@ class WfBrowseApp(App[None]):
         # options keep what the command line resolved.
         self.credentials: Credentials | None = options.credentials
         self.profile: str | None = options.profile
+        self.keyring_problem: str | None = options.keyring_problem
         self._client: DatadogClient | None = None
         self._client_base: str | None = None
         self._keystore: KeyStore | None = None
@@ -160,9 +162,9 @@ class WfBrowseApp(App[None]):
         status.keys = self._keys_description()
         # The footer (and its CSS) can wait until the first frame is on screen.
         self.call_after_refresh(self._mount_footer)
-        if self.options.fetch_at_start:
+        if self.options.fetch_at_start and not self.options.read_keyring:
             self.action_fetch()
-        elif self.options.workflow_id:
+        elif self.options.workflow_id and not self.options.instance_id:
             self._focus("#instance")
             self._field_error(
                 "instance ID: add the run's instance ID to fetch it",
@@ -172,13 +174,43 @@ class WfBrowseApp(App[None]):
             self._focus("#demo-runs")
         else:
             self._focus("#workflow")
-        if self.options.keyring_problem:
-            status.show_warning(self.options.keyring_problem)  # said once, here
-        if self.credentials is None and not self.options.is_demo:
-            if not self.options.keyring_problem:
-                status.show_warning("No keys: paste them on the keys screen (Ctrl+K)")
-            # First run: nothing can be fetched without keys, so start where they are set.
-            self.call_after_refresh(self.action_keys)
+        if self.options.read_keyring and self.profile:
+            self._read_profile_keys(self.profile)
+        elif self.credentials is None and not self.options.is_demo:
+            self._ask_for_keys()
+
+    def _ask_for_keys(self) -> None:
+        """No keys to be had: say so and open the keys screen, where they are set."""
+        status = self.query_one(StatusBar)
+        if self.keyring_problem:
+            status.show_warning(self.keyring_problem)  # said once, here
+        else:
+            status.show_warning("No keys: paste them on the keys screen (Ctrl+K)")
+        self.call_after_refresh(self.action_keys)
+
+    @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
+    def _read_profile_keys(self, profile: str) -> None:
+        """The start-up read of the profile's keys, in a thread, within KeyStore's time limit."""
+        from wfbrowse.keystore import KeyringProblem
+
+        status = self.query_one(StatusBar)
+        self.call_from_thread(status.start_busy, f"reading the keys of profile {profile}…")
+        try:
+            credentials = self.keystore.load(profile)
+        except (KeyringProblem, ValueError) as problem:
+            self.keyring_problem = str(problem)
+            credentials = None
+        self.call_from_thread(status.stop_busy)
+        self.call_from_thread(self._keys_read, profile, credentials)
+
+    def _keys_read(self, profile: str, credentials: Credentials | None) -> None:
+        if credentials is None:
+            self._ask_for_keys()
+            return
+        self._apply_keys(credentials, profile)
+        self.query_one(StatusBar).clear_message()
+        if self.options.fetch_at_start:
+            self.action_fetch()
 
     async def _mount_footer(self) -> None:
         from textual.widget import MountError
@@ -298,7 +330,7 @@ class WfBrowseApp(App[None]):
 
     @property
     def keystore(self) -> KeyStore:
-        from wfbrowse.credentials import KeyStore
+        from wfbrowse.keystore import KeyStore
 
         if self._keystore is None:
             self._keystore = KeyStore()
@@ -314,21 +346,27 @@ class WfBrowseApp(App[None]):
             site=self.site,
             keystore=self.keystore,
             base_url=self.options.api_url,
-            keyring_problem=self.options.keyring_problem,
+            keyring_problem=self.keyring_problem,
         )
         self.push_screen(screen, self._use_keys)
 
     def _use_keys(self, chosen: KeysChosen | None) -> None:
         if chosen is None:
             return
-        self.credentials = chosen.credentials
-        self.profile = chosen.profile
-        if self._client is not None:
-            self._client.credentials = chosen.credentials  # same connections, new keys
+        self._apply_keys(chosen.credentials, chosen.profile)
         self.query_one(SitePicker).site = chosen.site
         status = self.query_one(StatusBar)
-        status.keys = self._keys_description()
         status.show_info(f"using {chosen.credentials.source} for {chosen.site.name}")
+
+    def _apply_keys(self, credentials: Credentials, profile: str | None) -> None:
+        from wfbrowse import debuglog
+
+        self.credentials = credentials
+        self.profile = profile
+        debuglog.remember_secrets(credentials.api_key, credentials.app_key)
+        if self._client is not None:
+            self._client.credentials = credentials  # same connections, new keys
+        self.query_one(StatusBar).keys = self._keys_description()
         for welcome in self.query("#welcome-text"):
             welcome.update(self._welcome_text())  # type: ignore[attr-defined]
 
@@ -352,7 +390,7 @@ class WfBrowseApp(App[None]):
     @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
     def _switch_profile(self, name: str) -> None:
         """Load a profile's keys from the keyring (off the UI thread) and use them."""
-        from wfbrowse.credentials import KeyringProblem
+        from wfbrowse.keystore import KeyringProblem
         from wfbrowse.settings import load_config
         from wfbrowse.sites import parse_site
         from wfbrowse.tui.keys_screen import KeysChosen

@@ -19,7 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from wfbrowse.credentials import Credentials, KeyringProblem, KeyStore, masked
+from wfbrowse.credentials import Credentials, masked
+from wfbrowse.keystore import KeyringProblem, KeyStore
 from wfbrowse.settings import Config, ProfileInfo, load_config, save_config
 from wfbrowse.sites import Site
 from wfbrowse.textsafe import escape_controls
