@@ -4,16 +4,7 @@ Keys are never taken as arguments (they would end up in shell history and `ps`):
 prompts for them without echo on a terminal, and otherwise reads the API key and then the
 application key, one per line, from stdin. Only masked forms ("…abcd") are ever printed.
 
-Exit status (also shown by `wfbrowse keys --help`):
-
-    0    done
-    1    nothing there: no keys to test, nothing stored to delete
-    2    usage: bad arguments, unknown profile, no key on stdin, a key with spaces in it
-    3    the keys were rejected (HTTP 401/403 from /api/v1/validate)
-    4    the OS keyring could not be used (missing, locked, refused, or too slow)
-    5    the settings file could not be written (the keyring itself was updated)
-    6    network or server error while testing the keys
-    130  interrupted (Ctrl+C)
+Exit status: see EXIT_CODES below (`wfbrowse keys --help` prints it).
 
 Every failure is one line on stderr, starting with "wfbrowse: ".
 """

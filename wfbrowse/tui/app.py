@@ -376,12 +376,25 @@ class WfBrowseApp(App[None]):
     @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
     def _open_profiles(self) -> None:
         from wfbrowse.settings import load_config
-        from wfbrowse.tui.profile_screen import ProfileScreen
+        from wfbrowse.tui.choice_screen import ChoiceScreen
 
         config, _ = load_config()
-        self.call_from_thread(
-            self.push_screen, ProfileScreen(config, self.profile), self.switch_profile
+        choices = []
+        for info in config.profiles.values():
+            label = Text(info.name, "bold")  # Text: a profile name is never markup
+            label.append(f"  {info.site}", "dim")
+            if info.name == config.default_profile:
+                label.append("  (default)", "dim")
+            if info.name == self.profile:
+                label.append("  ← in use", "green")
+            choices.append((label, info.name))
+        screen = ChoiceScreen(
+            "Profile",
+            choices,
+            current=self.profile,
+            empty="No profiles yet: save keys on the keys screen (Ctrl+K).",
         )
+        self.call_from_thread(self.push_screen, screen, self.switch_profile)
 
     def switch_profile(self, name: str | None) -> None:
         if name:

@@ -1,4 +1,4 @@
-"""The site picker: one line showing the site; Enter opens the list (`site_screen.py`).
+"""The site picker: one line showing the site; Enter opens the list of sites.
 
 A focusable label instead of Textual's `Select`: the list (and its CSS) is only loaded when
 the user opens it, which keeps it off the start-up path.
@@ -58,13 +58,18 @@ class SitePicker(Widget, can_focus=True):
         self.post_message(self.Changed(self, site))
 
     def action_open(self) -> None:
-        def chosen(site: Site | None) -> None:
+        from rich.text import Text
+
+        from wfbrowse.tui.choice_screen import ChoiceScreen  # loads the first time it opens
+
+        def chosen(domain: str | None) -> None:
+            site = next((site for site in SITES if site.domain == domain), None)
             if site is not None:
                 self.site = site
 
-        from wfbrowse.tui.site_screen import SiteScreen  # built the first time it opens
-
-        self.app.push_screen(SiteScreen(self.site), chosen)
+        choices = [(Text(site.label), site.domain) for site in SITES]
+        screen = ChoiceScreen("Datadog site", choices, current=self.site.domain)
+        self.app.push_screen(screen, chosen)
 
     def on_click(self, event: events.Click) -> None:
         self.action_open()

@@ -1,7 +1,11 @@
-"""Pick a profile: the configured ones, with their sites; Enter switches to it."""
+"""A short list in a modal: Enter picks an entry, Esc keeps what was there.
+
+Used for the site and the profile; what it returns is the chosen entry's id.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,16 +16,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from wfbrowse.settings import Config
-from wfbrowse.textsafe import escape_controls
 
-
-class ProfileScreen(ModalScreen[str | None]):
+class ChoiceScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
-    ProfileScreen {
+    ChoiceScreen {
         align: center middle;
         & > Vertical {
-            width: 60;
+            width: 64;
+            max-width: 100%;
             height: auto;
             border: round $primary;
             background: $surface;
@@ -32,33 +34,37 @@ class ProfileScreen(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close")]
 
-    def __init__(self, config: Config, current: str | None) -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[Text, str]],
+        *,
+        current: str | None = None,
+        empty: str = "Nothing to choose from.",
+    ) -> None:
+        """`choices` are (label, id) pairs; labels are Text, never markup."""
         super().__init__()
-        self._config = config
+        self._title = title
+        self._choices = choices
         self._current = current
+        self._empty = empty
 
     def compose(self) -> ComposeResult:
-        options = []
-        for info in self._config.profiles.values():
-            label = Text(escape_controls(info.name), "bold")
-            label.append(f"  {info.site}", "dim")
-            if info.name == self._config.default_profile:
-                label.append("  (default)", "dim")
-            if info.name == self._current:
-                label.append("  ← in use", "green")
-            options.append(Option(label, id=info.name))
         with Vertical():
-            if options:
-                yield Label("Profile (Enter to switch, Esc to keep the current one)")
-                yield OptionList(*options, id="profiles")
+            if self._choices:
+                yield Label(f"{self._title} (Enter to choose, Esc to keep the current one)")
+                yield OptionList(*[Option(label, id=id) for label, id in self._choices])
             else:
-                yield Label("No profiles yet: save keys on the keys screen (Ctrl+K).")
+                yield Label(self._empty)
 
     def on_mount(self) -> None:
         for options in self.query(OptionList):
+            ids = [id for _, id in self._choices]
+            options.highlighted = ids.index(self._current) if self._current in ids else 0
             options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
         self.dismiss(event.option.id)
 
     def action_dismiss_none(self) -> None:
