@@ -148,7 +148,7 @@ async def run() -> dict[str, float]:
             await frame(pilot)
             figures["idle_frame_ms"] = (time.perf_counter() - start) * 1000
     print(f"10 MB instance ({len(body) / 1e6:.1f} MB of JSON), headless app 120x50:")
-    print(f"  parse (json, gc paused)            {figures['parse_ms']:7.1f} ms")
+    print(f"  parse (orjson, collector paused)   {figures['parse_ms']:7.1f} ms")
     print(
         f"  body -> first tree rows rendered   {figures['first_frame_ms']:7.1f} ms"
         "   (target <= 150 ms; parse + build + render)"

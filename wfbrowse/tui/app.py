@@ -175,7 +175,9 @@ class WfBrowseApp(App[None]):
         else:
             self._focus("#workflow")
         if self.options.read_keyring and self.profile:
-            self._read_profile_keys(self.profile)
+            # After the first frame: loading keyring takes CPU time, and a thread holding
+            # the interpreter would hold that frame back.
+            self.call_after_refresh(self._read_profile_keys, self.profile)
         elif self.credentials is None and not self.options.is_demo:
             self._ask_for_keys()
 
