@@ -82,7 +82,7 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Datadog keys", id="keys-title")
+            yield Static("Datadog keys  (Esc to close)", id="keys-title")
             yield Label("Profile")
             yield Input(self._profile, placeholder="default", id="profile", compact=True)
             yield Label("Site")
@@ -100,14 +100,14 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
                 yield Button("Test keys", id="test", compact=True)
                 yield Button("Use for this session", id="memory", compact=True)
                 yield Button("Delete", id="delete", variant="error", compact=True)
-                yield Button("Close", id="close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#memory").display = self._keyring_problem is not None
         if self._keyring_problem:
             self._say(self._keyring_problem, "warning")
         self.query_one("#api-key", Input).focus()
-        self._show_stored(self._profile)
+        if self._keyring_problem is None:  # else the message above already says it
+            self._show_stored(self._profile)
 
     # -- helpers -------------------------------------------------------------------------------
     def _say(self, text: str, kind: str = "info") -> None:
@@ -136,7 +136,8 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
 
     @on(Input.Changed, "#profile")
     def _profile_changed(self, event: Input.Changed) -> None:
-        self._show_stored(self.profile_name)
+        if self._keyring_problem is None:
+            self._show_stored(self.profile_name)
 
     # -- keyring work, off the UI thread -------------------------------------------------------
     @work(thread=True, exclusive=True, group="keys-stored", exit_on_error=False)
@@ -252,7 +253,6 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
             "ok",
         )
 
-    @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self._clear_typed()
         self.dismiss(None)
