@@ -17,6 +17,7 @@ import pytest
 
 import wfbrowse
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
+from tests.resolver import refuse_to_resolve
 from wfbrowse.api import ApiResult, DatadogClient
 from wfbrowse.credentials import Credentials, from_environment, masked
 from wfbrowse.errors import (
@@ -491,26 +492,6 @@ async def test_connection_lost_mid_body(server, client, how):
         await client.get_instance(WF, INST)
     assert "lost" in caught.value.message
     assert caught.value.__context__ is None
-
-
-def refuse_to_resolve(monkeypatch: pytest.MonkeyPatch, host: str) -> list[str]:
-    """Make `host` fail to resolve, as an unknown name does, without asking any resolver.
-
-    A real lookup would send a query to the machine's name server, which is not on loopback;
-    the tests never send traffic anywhere but 127.0.0.1, so the failure is produced here.
-    """
-    real_getaddrinfo = socket.getaddrinfo
-    asked: list[str] = []
-
-    def getaddrinfo(name: object, *args: object, **kwargs: object) -> object:
-        text = name.decode() if isinstance(name, bytes) else str(name)  # httpcore passes bytes
-        if text == host:
-            asked.append(text)
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real_getaddrinfo(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return asked
 
 
 async def test_dns_failure(test_credentials, monkeypatch):

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from tests.cassettes import load_interaction, serve
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
+from tests.resolver import refuse_to_resolve
 from tests.screen import screen_text
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest
 from wfbrowse.tui.app import WfBrowseApp
@@ -428,3 +429,35 @@ async def test_pasting_a_link_of_another_site_switches_the_site(
         assert "EU1 datadoghq.eu" in screen
         assert "site EU1 via http://127.0.0.1:" in screen
         assert "● Canceled" in screen
+
+
+async def test_tls_failure_is_explained(fake_datadog, launch_options) -> None:
+    """https to a server that speaks plain HTTP: the handshake fails."""
+    https_url = fake_datadog.url.replace("http://", "https://")
+    app = WfBrowseApp(
+        launch_options(fake_datadog, api_url=https_url, workflow_id=WF, instance_id=INST)
+    )
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        status_line = next(line for line in screen_text(app).splitlines() if "✖" in line)
+        assert "TLS" in status_line
+
+
+async def test_name_resolution_failure_is_explained(
+    fake_datadog, launch_options, monkeypatch
+) -> None:
+    asked = refuse_to_resolve(monkeypatch, "api.wfbrowse-test.invalid")
+    app = WfBrowseApp(
+        launch_options(
+            fake_datadog,
+            api_url="http://api.wfbrowse-test.invalid:9",
+            workflow_id=WF,
+            instance_id=INST,
+        )
+    )
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        status_line = next(line for line in screen_text(app).splitlines() if "✖" in line)
+        assert "cannot resolve" in status_line
+        assert "api.wfbrowse-test.invalid" in status_line
+    assert asked == ["api.wfbrowse-test.invalid"]
