@@ -19,6 +19,7 @@ from wfbrowse import __version__
 from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
 from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.commands import WfBrowseCommands
+from wfbrowse.tui.keys_control import KeysControl
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from wfbrowse.keystore import KeyStore
     from wfbrowse.launch import DemoEntry, LaunchOptions
     from wfbrowse.targets import Target
-    from wfbrowse.tui.keys_screen import KeysChosen
     from wfbrowse.tui.run_view import RunView
 
 
@@ -65,7 +65,7 @@ def _demo_option(run: DemoEntry) -> Text:
     return text
 
 
-class WfBrowseApp(App[None]):
+class WfBrowseApp(KeysControl):
     """Fetch a Datadog workflow instance and browse its JSON as a tree."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -181,39 +181,6 @@ class WfBrowseApp(App[None]):
         elif self.credentials is None and not self.options.is_demo:
             self._ask_for_keys()
 
-    def _ask_for_keys(self) -> None:
-        """No keys to be had: say so and open the keys screen, where they are set."""
-        status = self.query_one(StatusBar)
-        if self.keyring_problem:
-            status.show_warning(self.keyring_problem)  # said once, here
-        else:
-            status.show_warning("No keys: paste them on the keys screen (Ctrl+K)")
-        self.call_after_refresh(self.action_keys)
-
-    @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
-    def _read_profile_keys(self, profile: str) -> None:
-        """The start-up read of the profile's keys, in a thread, within KeyStore's time limit."""
-        from wfbrowse.keystore import KeyringProblem
-
-        status = self.query_one(StatusBar)
-        self.call_from_thread(status.start_busy, f"reading the keys of profile {profile}…")
-        try:
-            credentials = self.keystore.load(profile)
-        except (KeyringProblem, ValueError) as problem:
-            self.keyring_problem = str(problem)
-            credentials = None
-        self.call_from_thread(status.stop_busy)
-        self.call_from_thread(self._keys_read, profile, credentials)
-
-    def _keys_read(self, profile: str, credentials: Credentials | None) -> None:
-        if credentials is None:
-            self._ask_for_keys()
-            return
-        self._apply_keys(credentials, profile)
-        self.query_one(StatusBar).clear_message()
-        if self.options.fetch_at_start:
-            self.action_fetch()
-
     async def _mount_footer(self) -> None:
         from textual.widget import MountError
         from textual.widgets import Footer
@@ -236,6 +203,10 @@ class WfBrowseApp(App[None]):
         line = f"wfbrowse: internal error ({name}{where}); please report it"
         self._exit_renderables.append(Text(line, no_wrap=True, overflow="ignore"))
         self._close_messages_no_wait()
+
+    def keys_changed(self) -> None:
+        for welcome in self.query("#welcome-text"):
+            welcome.update(self._welcome_text())  # type: ignore[attr-defined]
 
     def _site_description(self) -> str:
         if self.options.is_demo:
@@ -319,112 +290,6 @@ class WfBrowseApp(App[None]):
         run = self.options.demo_runs[int(event.option.id or 0)]
         self._fill(run.workflow_id, run.instance_id, None)
         self.action_fetch()
-
-    # -- keys and profiles ---------------------------------------------------------------------
-    def _keys_description(self) -> str:
-        if self.options.is_demo:
-            return "keys: demo"
-        if self.credentials is None:
-            return "keys: none"
-        if self.profile and self.credentials.source.startswith("keyring"):
-            return f"profile {self.profile}"
-        return f"keys: {self.credentials.source}"
-
-    @property
-    def keystore(self) -> KeyStore:
-        from wfbrowse.keystore import KeyStore
-
-        if self._keystore is None:
-            self._keystore = KeyStore()
-        return self._keystore
-
-    def action_keys(self) -> None:
-        from wfbrowse.tui.keys_screen import KeysScreen  # loads on first use
-
-        if self.options.is_demo or isinstance(self.screen, KeysScreen):
-            return
-        screen = KeysScreen(
-            profile=self.profile or "default",
-            site=self.site,
-            keystore=self.keystore,
-            base_url=self.options.api_url,
-            keyring_problem=self.keyring_problem,
-        )
-        self.push_screen(screen, self._use_keys)
-
-    def _use_keys(self, chosen: KeysChosen | None) -> None:
-        if chosen is None:
-            return
-        self._apply_keys(chosen.credentials, chosen.profile)
-        self.query_one(SitePicker).site = chosen.site
-        status = self.query_one(StatusBar)
-        status.show_info(f"using {chosen.credentials.source} for {chosen.site.name}")
-
-    def _apply_keys(self, credentials: Credentials, profile: str | None) -> None:
-        from wfbrowse import debuglog
-
-        self.credentials = credentials
-        self.profile = profile
-        debuglog.remember_secrets(credentials.api_key, credentials.app_key)
-        if self._client is not None:
-            self._client.credentials = credentials  # same connections, new keys
-        self.query_one(StatusBar).keys = self._keys_description()
-        for welcome in self.query("#welcome-text"):
-            welcome.update(self._welcome_text())  # type: ignore[attr-defined]
-
-    def action_profiles(self) -> None:
-        self._open_profiles()
-
-    @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
-    def _open_profiles(self) -> None:
-        from wfbrowse.settings import load_config
-        from wfbrowse.tui.choice_screen import ChoiceScreen
-
-        config, _ = load_config()
-        choices = []
-        for info in config.profiles.values():
-            label = Text(info.name, "bold")  # Text: a profile name is never markup
-            label.append(f"  {info.site}", "dim")
-            if info.name == config.default_profile:
-                label.append("  (default)", "dim")
-            if info.name == self.profile:
-                label.append("  ← in use", "green")
-            choices.append((label, info.name))
-        screen = ChoiceScreen(
-            "Profile",
-            choices,
-            current=self.profile,
-            empty="No profiles yet: save keys on the keys screen (Ctrl+K).",
-        )
-        self.call_from_thread(self.push_screen, screen, self.switch_profile)
-
-    def switch_profile(self, name: str | None) -> None:
-        if name:
-            self._switch_profile(name)
-
-    @work(thread=True, exclusive=True, group="profiles", exit_on_error=False)
-    def _switch_profile(self, name: str) -> None:
-        """Load a profile's keys from the keyring (off the UI thread) and use them."""
-        from wfbrowse.keystore import KeyringProblem
-        from wfbrowse.settings import load_config
-        from wfbrowse.sites import parse_site
-        from wfbrowse.tui.keys_screen import KeysChosen
-
-        status = self.query_one(StatusBar)
-        try:
-            credentials = self.keystore.load(name)
-        except (KeyringProblem, ValueError) as problem:
-            self.call_from_thread(status.show_error, f"profile {name}: {problem}")
-            return
-        if credentials is None:
-            self.call_from_thread(
-                status.show_error, f"profile {name} has no keys in the keyring — Ctrl+K to add"
-            )
-            return
-        config, _ = load_config()
-        info = config.profiles.get(name)
-        site = parse_site(info.site) if info is not None else self.site
-        self.call_from_thread(self._use_keys, KeysChosen(credentials, name, site))
 
     # -- fetching ------------------------------------------------------------------------------
     def _read_ids(self) -> tuple[str, str] | None:
