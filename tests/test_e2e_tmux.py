@@ -9,6 +9,8 @@ import pytest
 
 from tests.tmux import TmuxSession, tmux_available
 from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID, FAILED_INSTANCE_ID, SUCCEEDED_INSTANCE_ID
+from wfbrowse.jsonpath import jq_path
+from wfbrowse.tui.run_actions import value_text
 
 pytest_plugins = ["tests.secret_service"]
 
@@ -152,3 +154,52 @@ def test_keys_set_on_the_command_line_then_the_app_fetches_with_them(real_keyrin
         [request] = server.requests
     assert request.header("DD-API-KEY") == api_key
     assert request.header("DD-APPLICATION-KEY") == app_key
+
+
+def first_match(instance_id: str, text: str) -> tuple[tuple[str | int, ...], object]:
+    """The first node a search for `text` finds in a demo run, and its value."""
+    import json
+
+    from wfbrowse.demo.catalog import DemoCatalog
+    from wfbrowse.demo.server import RecordedRequest
+    from wfbrowse.jsontree import Query, iter_matches
+
+    path = f"/api/v2/workflows/{DEMO_WORKFLOW_ID}/instances/{instance_id}"
+    reply = DemoCatalog().answer(RecordedRequest("GET", path, {}, {}))
+    assert reply is not None
+    document = json.loads(reply.body)
+    found = next(iter_matches(document, Query(text)))
+    value: object = document
+    for key in found:
+        value = value[key]  # type: ignore[index]
+    return found, value
+
+
+def test_search_and_copy_land_in_the_tmux_buffer() -> None:
+    """In tmux, `y`, `p` and `u` fill tmux's paste buffer, whatever set-clipboard says."""
+    link = f"https://app.datadoghq.com/workflow/{DEMO_WORKFLOW_ID}?instance={SUCCEEDED_INSTANCE_ID}"
+    with TmuxSession([*WFBROWSE, "--demo"], width=140, height=45) as term:
+        term.wait_for("Demo mode")
+        term.send_until(["C-o", "x"], " x ")
+        term.send_keys("BSpace")
+        term.wait_for("workflow ID or Datadog link")
+        term.send_keys(link, literal=True)  # typed in full, as a paste without brackets
+        term.wait_for("● Succeeded")
+        term.send_keys("/")
+        term.wait_for("search keys and values")
+        term.send_keys("checkout-api", literal=True)
+        term.send_keys("Enter")
+        term.wait_for("match 1 of")
+        term.send_keys("y")
+        term.wait_for("tmux buffer")
+        first_path, first_value = first_match(SUCCEEDED_INSTANCE_ID, "checkout-api")
+        assert term._tmux("show-buffer") == value_text(first_value)
+        term.send_keys("p")
+        term.wait_for("copied path")
+        assert term._tmux("show-buffer") == jq_path(first_path)
+        term.wait_for(jq_path(first_path))  # the line under the tree shows the same path
+        term.send_keys("u")
+        term.wait_for("copied link")
+        assert term._tmux("show-buffer") == link
+        term.send_keys("C-q")
+        assert term.wait_exit() == 0

@@ -288,3 +288,189 @@ def label_parts(node: Node) -> list[Part]:
 def is_truncated(node: Node) -> bool:
     """Whether the row's preview hides part of a string value."""
     return isinstance(node.value, str) and node.span is None and len(node.value) > PREVIEW_CHARS
+
+
+# -- finding nodes -----------------------------------------------------------------------------
+def _child_for(node: Node, key: Key) -> Node | None:
+    """The child of `node` (looking through range nodes) that holds `key`."""
+    for child in build_children(node):
+        if child.span is not None:
+            start, stop = child.span
+            index = key if isinstance(key, int) else _index_of_key(child, key)
+            if index is not None and start <= index < stop:
+                return _child_for(child, key)
+        elif child.key == key:
+            return child
+    return None
+
+
+def _index_of_key(range_node: Node, key: str) -> int | None:
+    owner = range_node.parent
+    while owner is not None and owner.span is not None:
+        owner = owner.parent
+    if owner is None or not isinstance(owner.value, dict) or key not in owner.value:
+        return None
+    if owner.member_keys is None:
+        owner.member_keys = list(owner.value)
+    return owner.member_keys.index(key)
+
+
+def reveal(tree: FlatTree, path: tuple[Key, ...]) -> int | None:
+    """Expand every ancestor of the node at `path` and return its row; None if no such node."""
+    node = tree.root
+    chain: list[Node] = []
+    for key in path:
+        child = _child_for(node, key)
+        if child is None:
+            return None
+        # Range nodes between a container and its item are ancestors too.
+        hop: Node | None = child.parent
+        hops: list[Node] = []
+        while hop is not None and hop is not node:
+            hops.append(hop)
+            hop = hop.parent
+        chain.extend(reversed(hops))
+        chain.append(child)
+        node = child
+    for ancestor in chain[:-1]:
+        if not ancestor.expanded:
+            row = tree.row_of(ancestor)
+            if row is None:  # pragma: no cover - ancestors are revealed top-down
+                return None
+            tree.expand(row)
+    return tree.row_of(chain[-1]) if chain else None
+
+
+# -- search ------------------------------------------------------------------------------------
+class Query:
+    """What the user searches for: a substring (case-insensitive), or `/a regex/`."""
+
+    def __init__(self, text: str) -> None:
+        import re
+
+        self.text = text
+        is_regex = len(text) >= 2 and text.startswith("/") and text.endswith("/")
+        pattern = text[1:-1] if is_regex else re.escape(text)
+        try:
+            # A compiled pattern searches in C; even a plain substring goes through it.
+            self._pattern = re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            raise ValueError(f"not a valid regex: {error}") from None
+        self.search = self._pattern.search
+
+    def __call__(self, text: str) -> bool:
+        return self._pattern.search(text) is not None
+
+
+# How true, false and null read in the document (and so in a search).
+_LITERALS: dict[Any, str] = {True: "true", False: "false", None: "null"}
+
+
+def _entries(container: dict[str, Any] | list[Any]) -> Iterator[tuple[Key, Any]]:
+    return iter(container.items()) if isinstance(container, dict) else enumerate(container)
+
+
+def iter_matches(document: Any, query: Query) -> Iterator[tuple[Key, ...]]:
+    """Paths of every node whose key or scalar value matches, in document (= row) order.
+
+    Walks the document itself, not the tree, so nodes not built yet are found too. An
+    explicit stack (documents may nest thousands of levels deep), and a path tuple built only
+    for a match: on a 10 MB instance this is the difference between one and three seconds.
+    """
+    if not isinstance(document, (dict, list)):
+        return
+    search = query.search
+    path: list[Key] = []
+    entries = [_entries(document)]
+    while entries:
+        entry = next(entries[-1], None)
+        if entry is None:
+            entries.pop()
+            if path:
+                path.pop()
+            continue
+        key, value = entry
+        key_matched = key.__class__ is str and search(key) is not None
+        if key_matched:
+            yield (*path, key)
+        if isinstance(value, (dict, list)):
+            if value:
+                path.append(key)
+                entries.append(_entries(value))
+            continue
+        if key_matched:
+            continue
+        if value.__class__ is str:
+            text = value
+        elif value is True or value is False or value is None:
+            text = _LITERALS[value]
+        else:
+            text = repr(value)  # int and float read the same in JSON (finite floats)
+        if search(text) is not None:
+            yield (*path, key)
+
+
+# -- folding many nodes at once ----------------------------------------------------------------
+def _expand_under(node: Node, cap: int, max_depth: int | None = None) -> tuple[int, bool]:
+    """Mark containers under `node` (itself included) expanded, depth first, until `cap`
+    rows would be shown under it; returns (rows shown, whether the cap stopped it)."""
+    shown = 0
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not current.is_container or (max_depth is not None and current.depth >= max_depth):
+            continue
+        children = build_children(current)
+        if not current.expanded:
+            if shown + len(children) > cap:
+                return shown, True
+            current.expanded = True
+        shown += len(children)
+        stack.extend(reversed(children))
+    return shown, False
+
+
+def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:
+    """Expand everything under the node at `row` (building nodes as needed), stopping before
+    more than `cap` rows would be shown under it. Returns (rows under it, capped)."""
+    node = tree.rows[row]
+    shown, capped = _expand_under(node, cap)
+    end = tree._subtree_end(row)
+    tree.rows[row + 1 : end] = list(_visible_below(node)) if node.expanded else []
+    return shown, capped
+
+
+def collapse_all(tree: FlatTree) -> None:
+    """Fold every node: only the document's top level stays in view."""
+    stack = list(build_children(tree.root))
+    while stack:
+        node = stack.pop()
+        node.expanded = False
+        if node.children:
+            stack.extend(node.children)
+    tree.rows = list(build_children(tree.root))
+
+
+def expand_to_depth(tree: FlatTree, depth: int, cap: int) -> tuple[int, bool]:
+    """Show every level down to `depth` (1: the top level only), within `cap` rows."""
+    collapse_all(tree)
+    shown, capped = 0, False
+    # Breadth first, so that a cap leaves whole upper levels open rather than one corner.
+    level = list(build_children(tree.root))
+    for _ in range(depth - 1):
+        next_level: list[Node] = []
+        for node in level:
+            if not node.is_container:
+                continue
+            children = build_children(node)
+            if shown + len(children) > cap:
+                capped = True
+                break
+            node.expanded = True
+            shown += len(children)
+            next_level.extend(children)
+        if capped or not next_level:
+            break
+        level = next_level
+    tree.rows = list(_visible_below(tree.root))
+    return len(tree.rows), capped

@@ -20,6 +20,7 @@ from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
 from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.commands import WfBrowseCommands
 from wfbrowse.tui.keys_control import KeysControl
+from wfbrowse.tui.run_actions import RunActions
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
 
@@ -65,7 +66,7 @@ def _demo_option(run: DemoEntry) -> Text:
     return text
 
 
-class WfBrowseApp(KeysControl):
+class WfBrowseApp(KeysControl, RunActions):
     """Fetch a Datadog workflow instance and browse its JSON as a tree."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -384,6 +385,8 @@ class WfBrowseApp(KeysControl):
 
     def action_escape(self) -> None:
         running = [w for w in self.workers if w.group == "fetch" and w.is_running]
+        if self.close_search():
+            return
         if running:
             self.workers.cancel_group(self, "fetch")
             status = self.query_one(StatusBar)

@@ -32,12 +32,37 @@ class WfBrowseCommands(Provider):
             ("Switch profile…", app.action_profiles, "pick another saved profile"),
             ("Choose site…", app.action_choose_site, "the Datadog site the keys belong to"),
             ("Go to the ID fields", app.action_focus_ids, "type or paste a run link or IDs"),
+            ("Copy value", app.action_copy_value, "y: the value under the cursor"),
+            ("Copy path (jq)", app.action_copy_path, 'p: e.g. .data.attributes["weird.key"]'),
+            ("Copy run link", app.action_copy_link, "u: the run's web UI link"),
+            ("Copy key", app.action_copy_key, "the key (or index) under the cursor"),
+            ("Copy JSON pointer", app.action_copy_pointer, "e.g. /data/attributes/outputs"),
+            ("Copy value on one line", app.action_copy_value_line, "compact JSON"),
+            ("Copy whole document", app.action_copy_document, "the response, pretty JSON"),
+            ("Copy workflow ID", app.action_copy_workflow_id, "of the run on screen"),
+            ("Copy instance ID", app.action_copy_instance_id, "of the run on screen"),
+            ("Search", app.action_search, "/: keys and values; /regex/ for a regex"),
+            ("Next match", app.action_next_match, "n"),
+            ("Previous match", app.action_previous_match, "N"),
+            ("Expand everything under the cursor", self._tree_action("expand_all"), "e"),
+            ("Collapse everything", self._tree_action("collapse_all"), "E"),
+            ("Help: keys and clipboard", app.action_help, "?"),
         ]
         for name in getattr(self, "_profiles", []):
             commands.append(
                 (f"Use profile: {name}", partial(app.switch_profile, name), "its keys and site")
             )
         return commands
+
+    def _tree_action(self, name: str) -> Callable[[], object]:
+        def run() -> object:
+            from wfbrowse.tui.json_tree_view import JsonTreeView
+
+            for tree in self.app.query(JsonTreeView):
+                return getattr(tree, f"action_{name}")()
+            return None
+
+        return run
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():

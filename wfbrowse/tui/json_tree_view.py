@@ -21,9 +21,20 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from wfbrowse.jsontree import FlatTree, Node, label_parts, scalar_preview
+from wfbrowse.jsontree import (
+    FlatTree,
+    Node,
+    collapse_all,
+    expand_all,
+    expand_to_depth,
+    label_parts,
+    reveal,
+    scalar_preview,
+)
 
-MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a wide indent
+MAX_INDENT_LEVELS = 40
+# The most rows one "expand everything" or "expand to depth" may add: about 50 ms of work.
+EXPAND_CAP = 20_000  # deeper rows show their depth as a number instead of a wide indent
 
 
 def _keep_collector_off_the_document() -> None:
@@ -55,6 +66,12 @@ class JsonTreeView(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("e", "expand_all", "Expand all", show=False),
+        Binding("E", "collapse_all", "Collapse all", show=False),
+        *[
+            Binding(str(depth), f"expand_depth({depth})", f"Depth {depth}", show=False)
+            for depth in range(1, 10)
+        ],
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -109,6 +126,13 @@ class JsonTreeView(ScrollView, can_focus=True):
             super().__init__()
             self.view = view
             self.node = node
+
+    class Notice(Message):
+        """Something the status bar should say (a cap that stopped an expand, say)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     class NodeChosen(Message):
         """Enter on a leaf: the app shows the whole value."""
@@ -224,6 +248,50 @@ class JsonTreeView(ScrollView, can_focus=True):
     def action_toggle_fold(self) -> None:
         if self.cursor_node is not None and self.model.toggle(self.cursor_row):
             self._changed()
+
+    def action_expand_all(self) -> None:
+        """`e`: everything under the cursor, nodes built as needed, up to EXPAND_CAP rows."""
+        if self.cursor_node is None or not self.cursor_node.is_container:
+            return
+        shown, capped = expand_all(self.model, self.cursor_row, EXPAND_CAP)
+        self._changed()
+        if capped:
+            self.post_message(
+                self.Notice(
+                    f"expanded {shown:,} rows and stopped there (at most {EXPAND_CAP:,} at "
+                    "once): open a range or a child and press e again"
+                )
+            )
+
+    def action_collapse_all(self) -> None:
+        """`E`: fold everything; the cursor goes to the top-level entry it was under."""
+        node = self.cursor_node
+        top = node.path[0] if node is not None and node.path else None
+        collapse_all(self.model)
+        rows = self.model.rows
+        self.cursor_row = next((i for i, row in enumerate(rows) if row.key == top), 0)
+        self._changed()
+
+    def action_expand_depth(self, depth: int) -> None:
+        """`1`..`9`: show every level down to that depth (1 is the top level)."""
+        node = self.cursor_node
+        shown, capped = expand_to_depth(self.model, depth, EXPAND_CAP)
+        row = self.model.row_of(node) if node is not None else None
+        self.cursor_row = row if row is not None else 0
+        self._changed()
+        if capped:
+            self.post_message(
+                self.Notice(f"showing {shown:,} rows: depth {depth} would show more than that")
+            )
+
+    def reveal_path(self, path: tuple[str | int, ...]) -> bool:
+        """Unfold down to the node at `path` and put the cursor on it; False if not found."""
+        row = reveal(self.model, path)
+        if row is None:
+            return False
+        self._sync_size()
+        self.cursor_row = row
+        return True
 
     def action_select(self) -> None:
         node = self.cursor_node

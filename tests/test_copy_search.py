@@ -1,0 +1,232 @@
+"""Navigation, search, copy and help on a loaded run, driven by their keys."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from textual.widgets import Input
+
+from tests.cassettes import load_interaction, serve
+from tests.screen import screen_text
+from wfbrowse.tui.app import WfBrowseApp
+from wfbrowse.tui.json_tree_view import JsonTreeView
+
+WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
+INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
+RECORDED_LINK = f"https://app.datadoghq.com/workflow/{WF}?instance={INST}"
+
+
+async def settle(app: WfBrowseApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def path_line(app: WfBrowseApp) -> str:
+    return app.query_one("#path").render().plain.strip()  # type: ignore[attr-defined]
+
+
+async def recorded_run(fake_datadog, launch_options, pilot_size=(120, 40)):
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    return WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+
+
+def recorded_document() -> dict:
+    return json.loads(load_interaction("test_get_a_workflow_instance_returns_ok_response").body)
+
+
+async def test_y_p_u_copy_value_path_and_link(fake_datadog, launch_options) -> None:
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        assert tree.reveal_path(
+            ("data", "attributes", "source", "manual", "actingUser", "userName")
+        )
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard == "Max Gale"
+        assert "copied value (8 chars)" in screen_text(app)
+        assert "OSC 52" in screen_text(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.clipboard == ".data.attributes.source.manual.actingUser.userName"
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert app.clipboard == RECORDED_LINK
+        # Containers are copied as pretty JSON, numbers as JSON.
+        tree.reveal_path(("included", 0, "attributes", "spec", "steps", 0, "parameters", 0))
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert json.loads(app.clipboard) == {"name": "durationSeconds", "value": 300}
+        assert "\n" in app.clipboard
+        tree.reveal_path(
+            ("included", 0, "attributes", "spec", "steps", 0, "parameters", 0, "value")
+        )
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard == "300"
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq")
+async def test_copied_paths_give_back_the_value_with_real_jq(fake_datadog, launch_options) -> None:
+    document = {
+        "data": {
+            "weird.key": [{"a b": 1, "": "empty key", "[b]x[/b]": "[/]"}],
+            'quote"d': {"back\\slash": True, "ünïcode": None},
+        }
+    }
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    paths = [
+        ("data", "weird.key", 0, "a b"),
+        ("data", "weird.key", 0, ""),
+        ("data", "weird.key", 0, "[b]x[/b]"),
+        ("data", 'quote"d', "back\\slash"),
+        ("data", 'quote"d', "ünïcode"),
+    ]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        for path in paths:
+            assert tree.reveal_path(path)
+            await pilot.press("p")
+            await settle(app, pilot)
+            jq = subprocess.run(
+                ["jq", "-c", app.clipboard],
+                input=json.dumps(document),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            value = document
+            for key in path:
+                value = value[key]  # type: ignore[index]
+            assert json.loads(jq.stdout) == value, app.clipboard
+
+
+async def test_palette_copies_key_pointer_line_document_and_ids(
+    fake_datadog, launch_options
+) -> None:
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        tree.reveal_path(("data", "attributes", "instanceStatus"))
+        expected = {
+            "copy_key": "instanceStatus",
+            "copy_pointer": "/data/attributes/instanceStatus",
+            "copy_value_line": '{"detailsKind":"CANCELED","displayName":"Canceled"}',
+            "copy_workflow_id": WF,
+            "copy_instance_id": INST,
+        }
+        for action, text in expected.items():
+            await app.run_action(action)
+            await settle(app, pilot)
+            assert app.clipboard == text, action
+        await app.run_action("copy_document")
+        await settle(app, pilot)
+        assert json.loads(app.clipboard) == recorded_document()
+
+
+async def test_search_finds_unbuilt_nodes_and_n_N_cycle(fake_datadog, launch_options) -> None:
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"durationseconds", "enter")
+        await settle(app, pilot)
+        # Deep inside `included`, which was never expanded: unfolded to the match.
+        assert path_line(app) == ".included[0].attributes.spec.steps[0].parameters[0].name"
+        assert "match 1 of 1" in screen_text(app)
+        await pilot.press("slash")
+        await pilot.press("ctrl+u", *"/max (gale|jul)/", "enter")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "match 1 of 4" in screen
+        first = path_line(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "match 2 of 4" in screen_text(app)
+        await pilot.press("N", "N")
+        await pilot.pause()
+        assert "match 4 of 4" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert path_line(app) == first
+        await pilot.press("slash", "ctrl+u", *"/[/", "enter")
+        await settle(app, pilot)
+        assert "search: not a valid regex" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.query_one("#search").display
+        assert isinstance(app.focused, JsonTreeView)
+
+
+async def test_e_E_and_depth_keys(fake_datadog, launch_options) -> None:
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        await pilot.press("G", "e")  # everything under meta
+        await pilot.pause()
+        assert "outputsTooBig: false" in screen_text(app)
+        await pilot.press("g", "e")  # everything under data
+        await pilot.pause()
+        screen = screen_text(app)
+        assert 'userEmail: "max.gale@datadoghq.com"' in screen
+        await pilot.press("E")
+        await pilot.pause()
+        assert [row.path for row in tree.model.rows] == [("data",), ("included",), ("meta",)]
+        await pilot.press("2")
+        await pilot.pause()
+        assert "▸ attributes: {8 keys}" in screen_text(app)
+        assert "▸ included" not in screen_text(app)  # level 2 shows included's items
+        await pilot.press("1")
+        await pilot.pause()
+        assert len(tree.model.rows) == 3
+
+
+async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_options) -> None:
+    document = {"data": {"items": [{"n": i, "tags": ["a", "b"]} for i in range(30_000)]}}
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("g", "e")
+        await pilot.pause()
+        assert "and stopped there (at most 20,000 at once)" in screen_text(app)
+        assert len(app.query_one(JsonTreeView).model.rows) <= 20_001 + 1
+
+
+async def test_help_lists_the_keys_and_the_tmux_clipboard(fake_datadog, launch_options) -> None:
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = screen_text(app)
+        for text in (
+            "expand everything under the cursor",
+            "its path, in jq form",
+            "set -g set-clipboard on",
+        ):
+            assert text in screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "set-clipboard" not in screen_text(app)
+
+
+async def test_copy_before_any_run_says_what_to_do(fake_datadog, launch_options) -> None:
+    app = WfBrowseApp(launch_options(fake_datadog))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        app.query_one("#workflow", Input).blur()
+        await app.run_action("copy_value")
+        await pilot.pause()
+        assert "nothing to copy yet: fetch a run first" in screen_text(app)
+        assert app.clipboard == ""

@@ -1,0 +1,272 @@
+"""What is done with a run on screen: copy any part of it, search it, and the help screen.
+
+A mixin of the app (see keys_control.py for the keys side). Copies go out by OSC 52 at once
+and, from a thread, to the tmux buffer and a local clipboard tool (wfbrowse.clipboard);
+the status bar says what was copied and how. Searches walk the whole document in a thread:
+the first match is shown as soon as it is found, and the count follows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from wfbrowse.jsontree import Key, Node
+    from wfbrowse.sites import Site
+    from wfbrowse.tui.json_tree_view import JsonTreeView
+
+
+def node_value(node: Node) -> Any:
+    """The JSON value a row stands for; a range row stands for its slice."""
+    if node.span is None:
+        return node.value
+    start, stop = node.span
+    if isinstance(node.value, list):
+        return node.value[start:stop]
+    keys = list(node.value)[start:stop]
+    return {key: node.value[key] for key in keys}
+
+
+def value_text(value: Any) -> str:
+    """`y`: a string as its raw text, numbers, booleans and null as JSON, the rest pretty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return json.dumps(value)
+
+
+class RunActions(App[None]):
+    """Copy, search and help, on the run in view."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "copy_value", "Copy value", show=False),
+        Binding("p", "copy_path", "Copy path", show=False),
+        Binding("u", "copy_link", "Copy link", show=False),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next match", show=False),
+        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    site: Site
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._matches: list[tuple[Key, ...]] = []
+        self._match_index = -1
+        self._counting = False
+
+    # -- what is in view -----------------------------------------------------------------------
+    def _tree(self) -> JsonTreeView | None:
+        from wfbrowse.tui.json_tree_view import JsonTreeView
+
+        trees = self.query(JsonTreeView)
+        return trees.first() if trees else None
+
+    def _cursor(self) -> Node | None:
+        tree = self._tree()
+        return tree.cursor_node if tree is not None else None
+
+    def _document(self) -> Any:
+        tree = self._tree()
+        return tree.model.document if tree is not None else None
+
+    def _ids(self) -> tuple[str | None, str | None]:
+        from wfbrowse.instance import summarize
+
+        summary = summarize(self._document())
+        return summary.workflow_id, summary.instance_id
+
+    # -- copying -------------------------------------------------------------------------------
+    def copy_text(self, text: str, what: str) -> None:
+        """Send `text` to every clipboard route there is, and say so in the status bar."""
+        self.copy_to_clipboard(text)  # OSC 52, from the UI thread that owns the terminal
+        self._deliver(text, what)
+
+    @work(thread=True, exclusive=True, group="copy", exit_on_error=False)
+    def _deliver(self, text: str, what: str) -> None:
+        from wfbrowse.clipboard import copy_routes
+
+        delivery = copy_routes(text, osc52=lambda _: None)  # OSC 52 went out already
+        size = f"{len(text):,} char{'s' if len(text) != 1 else ''}"
+        message = f"copied {what} ({size}) — {delivery.describe()}"
+        self.call_from_thread(self.query_one(StatusBar).show_info, message)
+
+    def _copy_node(self, what: str, make: Any) -> None:
+        node = self._cursor()
+        if node is None:
+            self.query_one(StatusBar).show_warning("nothing to copy yet: fetch a run first")
+            return
+        self.copy_text(make(node), what)
+
+    def action_copy_value(self) -> None:
+        self._copy_node("value", lambda node: value_text(node_value(node)))
+
+    def action_copy_value_line(self) -> None:
+        def one_line(node: Node) -> str:
+            return json.dumps(node_value(node), ensure_ascii=False, separators=(",", ":"))
+
+        self._copy_node("value on one line", one_line)
+
+    def action_copy_path(self) -> None:
+        from wfbrowse.jsonpath import jq_path
+
+        self._copy_node("path", lambda node: jq_path(node.path))
+
+    def action_copy_pointer(self) -> None:
+        from wfbrowse.jsonpath import json_pointer
+
+        self._copy_node("JSON pointer", lambda node: json_pointer(node.path))
+
+    def action_copy_key(self) -> None:
+        self._copy_node("key", lambda node: str(node.path[-1]) if node.path else "")
+
+    def action_copy_document(self) -> None:
+        if self._document() is None:
+            self.query_one(StatusBar).show_warning("nothing to copy yet: fetch a run first")
+            return
+        text = json.dumps(self._document(), indent=2, ensure_ascii=False)
+        self.copy_text(text, "whole document")
+
+    def action_copy_workflow_id(self) -> None:
+        self._copy_id(0, "workflow ID")
+
+    def action_copy_instance_id(self) -> None:
+        self._copy_id(1, "instance ID")
+
+    def _copy_id(self, which: int, what: str) -> None:
+        value = self._ids()[which]
+        if value is None:
+            self.query_one(StatusBar).show_warning(f"no {what} in the run on screen")
+            return
+        self.copy_text(value, what)
+
+    def action_copy_link(self) -> None:
+        """`u`: the run's web UI link, as the response gives it, else built for the site."""
+        from wfbrowse.instance import summarize
+
+        document = self._document()
+        if document is None:
+            self.query_one(StatusBar).show_warning("nothing to copy yet: fetch a run first")
+            return
+        summary = summarize(document)
+        link = summary.url
+        # The response's own link is only taken when it is a plain https link (it is server
+        # data on its way to the user's clipboard and then to a browser or a chat).
+        if link is None or not link.startswith("https://") or escape_controls(link) != link:
+            if summary.workflow_id is None or summary.instance_id is None:
+                self.query_one(StatusBar).show_warning("no link: the run has no IDs")
+                return
+            link = (
+                f"{self.site.web_url}/workflow/{summary.workflow_id}?instance={summary.instance_id}"
+            )
+        self.copy_text(link, "link")
+
+    # -- search --------------------------------------------------------------------------------
+    async def action_search(self) -> None:
+        if self._document() is None:
+            self.query_one(StatusBar).show_warning("nothing to search yet: fetch a run first")
+            return
+        fields = self.query("#search")
+        if fields:
+            field = fields.first(Input)
+        else:
+            field = Input(placeholder="search keys and values; /regex/ for a regex", id="search")
+            await self.mount(field, before=self.query_one(StatusBar))
+        field.display = True
+        self.screen.set_focus(field)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        from wfbrowse.jsontree import Query
+
+        try:
+            query = Query(event.value)
+        except ValueError as error:
+            self.query_one(StatusBar).show_error(f"search: {error}")
+            return
+        if not event.value:
+            return
+        self._matches = []
+        self._match_index = -1
+        self._counting = True
+        self.query_one(StatusBar).start_busy(f"searching for {event.value!r}…")
+        tree = self._tree()
+        if tree is not None:
+            self.screen.set_focus(tree)
+        self._search(query, self._document(), self._matches)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query: Any, document: Any, matches: list[tuple[Key, ...]]) -> None:
+        from wfbrowse.jsontree import iter_matches
+
+        for path in iter_matches(document, query):
+            matches.append(path)  # shared with the UI thread: n and N use it as it grows
+            if len(matches) == 1:
+                self.call_from_thread(self._go_to_match, 0)
+        self.call_from_thread(self._search_done, matches, query.text)
+
+    def _search_done(self, matches: list[tuple[Key, ...]], text: str) -> None:
+        if matches is not self._matches:
+            return  # a newer search replaced this one
+        self._counting = False
+        status = self.query_one(StatusBar)
+        status.stop_busy()
+        if not matches:
+            status.show_warning(f"no match for {text!r}")
+        else:
+            self._say_match()
+
+    def _go_to_match(self, index: int) -> None:
+        tree = self._tree()
+        if tree is None or not self._matches:
+            return
+        self._match_index = index % len(self._matches)
+        tree.reveal_path(self._matches[self._match_index])
+        self._say_match()
+
+    def _say_match(self) -> None:
+        total = f"{len(self._matches):,}" + ("+" if self._counting else "")
+        text = f"match {self._match_index + 1:,} of {total} — n next, N previous"
+        if self._counting:
+            self.query_one(StatusBar).start_busy(text)
+        else:
+            self.query_one(StatusBar).show_info(text)
+
+    def action_next_match(self) -> None:
+        if self._matches:
+            self._go_to_match(self._match_index + 1)
+
+    def action_previous_match(self) -> None:
+        if self._matches:
+            self._go_to_match(self._match_index - 1)
+
+    def close_search(self) -> bool:
+        """Esc in the search line: hide it and go back to the tree. True if it was open."""
+        fields = self.query("#search")
+        if not fields or not fields.first().display:
+            return False
+        fields.first().display = False
+        tree = self._tree()
+        if tree is not None:
+            self.screen.set_focus(tree)
+        return True
+
+    def on_json_tree_view_notice(self, message: JsonTreeView.Notice) -> None:
+        self.query_one(StatusBar).show_warning(message.text)
+
+    # -- help ----------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from wfbrowse.tui.help_screen import HelpScreen
+
+        self.push_screen(HelpScreen())
