@@ -148,6 +148,7 @@ async def run() -> dict[str, float]:
             await frame(pilot)
             figures["idle_frame_ms"] = (time.perf_counter() - start) * 1000
     print(f"10 MB instance ({len(body) / 1e6:.1f} MB of JSON), headless app 120x50:")
+    figures.update(search_figures(data))
     print(f"  parse (orjson, collector paused)   {figures['parse_ms']:7.1f} ms")
     print(
         f"  body -> first tree rows rendered   {figures['first_frame_ms']:7.1f} ms"
@@ -171,6 +172,33 @@ async def run() -> dict[str, float]:
         f"  worst expand/collapse: work {figures['worst_expand_work_ms']:.1f} ms, "
         f"frame {figures['worst_expand_frame_ms']:.1f} ms"
     )
+    return figures
+
+
+SEARCHES = {
+    "common (a key in every record)": "latency",
+    "late first match (record 31,000)": "rec-0031",
+    "regex": r"/i-[0-9a-f]{10}\.ec2/",
+    "no match at all": "zzzz-not-there",
+}
+
+
+def search_figures(document: object) -> dict[str, float]:
+    """Time to the first match and to the whole count, for a few kinds of query."""
+    from wfbrowse.jsontree import Query, iter_matches
+
+    figures: dict[str, float] = {}
+    print("  search over the whole document (targets: first match 300 ms, all counted 1 s):")
+    for name, text in SEARCHES.items():
+        start = time.perf_counter()
+        matches = iter_matches(document, Query(text))
+        first = next(matches, None)
+        first_ms = (time.perf_counter() - start) * 1000
+        count = (first is not None) + sum(1 for _ in matches)
+        all_ms = (time.perf_counter() - start) * 1000
+        print(f"    {name:<36} first {first_ms:6.1f} ms   all {all_ms:6.1f} ms   {count:,} matches")
+        figures[f"search_first_ms[{name}]"] = first_ms
+        figures[f"search_all_ms[{name}]"] = all_ms
     return figures
 
 
