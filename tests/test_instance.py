@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
 from tests.cassettes import load_interaction
+from wfbrowse.demo import catalog
 from wfbrowse.instance import (
+    RunDetails,
     RunSummary,
+    StepInfo,
+    details,
     format_duration,
     format_time,
     parse_timestamp,
@@ -345,3 +350,306 @@ def test_format_time():
 )
 def test_format_duration(seconds, expected):
     assert format_duration(seconds) == expected
+
+
+# -- details: who, how, steps, errors, warnings ------------------------------------------------
+
+
+def test_details_of_the_recorded_instance(recorded):
+    run = details(recorded)
+    assert run == RunDetails(
+        summary=summarize(recorded),
+        started_by="Max Gale",
+        trigger_type="manual",
+        steps=(StepInfo(0, "Sleep", "CANCELED", "com.datadoghq.core.sleep"),),
+        error_detail=None,
+        failed_step=None,
+        too_big=(),
+    )
+
+
+def fetch_demo(server: Any, workflow_id: str, instance_id: str) -> Any:
+    url = f"{server.url}/api/v2/workflows/{workflow_id}/instances/{instance_id}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+TRIAGE_ACTIONS = (
+    "com.datadoghq.dd.monitor.getMonitor",
+    "com.datadoghq.http.request",
+    "com.datadoghq.datatransformation.func",
+    "com.datadoghq.slack.send_simple_message",
+)
+
+
+def test_details_of_the_demo_runs(demo_server):
+    wf = catalog.DEMO_WORKFLOW_ID
+    succeeded = details(fetch_demo(demo_server, wf, catalog.SUCCEEDED_INSTANCE_ID))
+    assert succeeded.summary.status_kind == "SUCCEEDED"
+    assert succeeded.started_by == "Priya Raman"
+    assert succeeded.trigger_type == "monitor"
+    assert [step.state for step in succeeded.steps] == ["COMPLETED"] * 4
+    assert tuple(step.action_id for step in succeeded.steps) == TRIAGE_ACTIONS
+    assert [step.index for step in succeeded.steps] == [0, 1, 2, 3]
+    assert (succeeded.error_detail, succeeded.failed_step, succeeded.too_big) == (None, None, ())
+
+    failed = details(fetch_demo(demo_server, wf, catalog.FAILED_INSTANCE_ID))
+    assert failed.summary.status_kind == "STEP_ERROR"
+    assert failed.failed_step == "Fetch_recent_deploys"
+    assert failed.error_detail is not None
+    assert failed.error_detail.startswith(
+        "Fetch_recent_deploys: Request failed with status code 503"
+    )
+    assert failed.steps[-1] == StepInfo(
+        1, "Fetch_recent_deploys", "FAILED", "com.datadoghq.http.request"
+    )
+
+    canceled = details(fetch_demo(demo_server, wf, catalog.CANCELED_INSTANCE_ID))
+    assert canceled.summary.status_kind == "CANCELED"
+    assert canceled.started_by == "Tomás Herrera"
+    assert canceled.trigger_type == "manual"
+    assert [step.state for step in canceled.steps] == ["COMPLETED", "CANCELED"]
+    assert canceled.failed_step is None
+
+    running = details(fetch_demo(demo_server, wf, catalog.RUNNING_INSTANCE_ID))
+    assert running.summary.is_running
+    assert running.summary.end is None
+    assert running.trigger_type == "api"
+    start = running.summary.start
+    assert start is not None
+    assert running.summary.duration(start + timedelta(seconds=5)) == 5
+    assert {step.state for step in running.steps} <= {"COMPLETED", "RUNNING", "PENDING"}
+    assert all(step.action_id for step in running.steps)
+
+    large = details(fetch_demo(demo_server, catalog.EXPORT_WORKFLOW_ID, catalog.LARGE_INSTANCE_ID))
+    assert large.started_by == "ci-bot"
+    assert large.trigger_type == "schedule"
+    assert large.too_big == ()  # this one came whole
+    assert [step.name for step in large.steps] == [
+        "List_hosts",
+        "Enrich_with_tags",
+        "Upload_report",
+    ]
+
+    tricky = details(
+        fetch_demo(demo_server, catalog.WEBHOOK_WORKFLOW_ID, catalog.TRICKY_INSTANCE_ID)
+    )
+    assert tricky.trigger_type == "api"
+    assert tricky.summary.workflow_name == "Echo partner webhook"
+    assert all(step.action_id for step in tricky.steps)
+
+
+def test_every_demo_run_in_the_catalog_gives_details():
+    """Every run the catalog holds, the generated history included (some too big)."""
+    flags = set()
+    for runs in catalog._all_static_runs().values():
+        for run in runs.values():
+            if run.instance_id == catalog.LARGE_INSTANCE_ID:
+                continue  # 5 MB: fetched whole in the test above
+            result = details(run.document())
+            assert result.summary.status_kind == run.status
+            assert len(result.steps) == len(run.step_states)
+            assert all(step.action_id for step in result.steps)
+            flags.update(result.too_big)
+            if run.status == "STEP_ERROR":
+                assert result.error_detail
+                assert result.failed_step == run.step_states[-1][0]
+    assert flags == {"outputs"}
+
+
+# A document's interesting fields, each given in the wrong shape.
+MISTYPED = [
+    {"data": {"attributes": {"stepStateAssociations": "Sleep"}}},
+    {"data": {"attributes": {"stepStateAssociations": {"stepName": "Sleep"}}}},
+    {"data": {"attributes": {"sourceForTemplating": {"initiator": "Max", "type": 3}}}},
+    {"data": {"attributes": {"sourceForTemplating": [], "source": "manual", "trigger": 5}}},
+    {"data": {"attributes": {"source": {"manual": "x"}, "trigger": {"": {}}}}},
+    {"data": {"attributes": {"source": {"manual": {"actingUser": {"userName": 7}}}}}},
+    {"data": {"attributes": {"errorDetail": None}}},
+    {"data": {"attributes": {"errorDetail": {}}}},
+    {"included": [{"type": "spec_versions", "attributes": {"spec": {"steps": "x"}}}]},
+    {"included": [{"type": "spec_versions", "attributes": {"spec": [1]}}]},
+    {"meta": {"outputsTooBig": "true", "sourceTooBig": 1, "triggerTooBig": None}},
+    {"meta": ["outputsTooBig"]},
+]
+
+
+@pytest.mark.parametrize("document", MISTYPED)
+def test_mistyped_fields_give_empty_details(document):
+    run = details(document)
+    assert run.steps == ()
+    assert run.error_detail is None
+    assert run.failed_step is None
+    assert run.too_big == ()
+
+
+@pytest.mark.parametrize("document", [None, 3, "x", [], {}, {"data": []}])
+def test_not_a_document_gives_empty_details(document):
+    run = details(document)
+    assert run == RunDetails(EMPTY, None, None, (), None, None, ())
+
+
+def test_source_kind_is_the_fallback_for_who_and_how():
+    attributes: dict[str, Any] = {"source": {"monitor": {"monitorId": 12}}}
+    run = details({"data": {"attributes": attributes}})
+    assert (run.started_by, run.trigger_type) == ("monitor", "monitor")
+    attributes["source"] = {"api": {"actingUser": {"userEmail": "a@example.com"}}}
+    run = details({"data": {"attributes": attributes}})
+    assert (run.started_by, run.trigger_type) == ("a@example.com", "api")
+    attributes["sourceForTemplating"] = {"initiator": {"email": "b@example.com"}, "type": "api"}
+    assert details({"data": {"attributes": attributes}}).started_by == "b@example.com"
+    run = details({"data": {"attributes": {"trigger": {"scheduleTrigger": {}}}}})
+    assert (run.started_by, run.trigger_type) == (None, "scheduleTrigger")
+
+
+def test_odd_steps_are_listed_as_they_come():
+    document = {
+        "data": {
+            "attributes": {
+                "stepStateAssociations": [
+                    None,
+                    "Bare",
+                    {"stepName": 12, "stepState": ["FAILED"]},
+                    {"stepName": "A\x1b[31m", "stepState": "STEP_ERROR"},
+                    {"stepName": "B"},
+                    {"stepName": "", "stepState": 5},
+                ]
+            },
+            "relationships": {"specVersion": {"data": {"id": "right"}}},
+        },
+        "included": [
+            {
+                "type": "spec_versions",
+                "id": "wrong",
+                "attributes": {
+                    "spec": {"steps": [{"name": "B", "actionId": "from.the.wrong.version"}]}
+                },
+            },
+            {
+                "type": "spec_versions",
+                "id": "right",
+                "attributes": {
+                    "spec": {
+                        "steps": [
+                            None,
+                            {"name": "A\x1b[31m", "actionId": "a\u202eb"},
+                            {"name": "B", "actionId": 3},
+                            {"name": "B", "actionId": "second.B.ignored"},
+                        ]
+                    }
+                },
+            },
+        ],
+    }
+    run = details(document)
+    assert run.steps == (
+        StepInfo(0, "—", None, None),
+        StepInfo(1, "Bare", None, None),
+        StepInfo(2, "12", '["FAILED"]', None),
+        StepInfo(3, "A\\x1b[31m", "STEP_ERROR", "a\\u202eb"),
+        StepInfo(4, "B", None, "second.B.ignored"),
+        StepInfo(5, '""', "5", None),
+    )
+    # No errorDetail: the first step whose state looks failed (a list is not a state name,
+    # but its text still says FAILED).
+    assert run.failed_step == "12"
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("boom", "boom"),
+        ("line one\nline two\x1b", "line one\\nline two\\x1b"),
+        ({"message": "boom"}, "boom"),
+        ({"stepName": "Fetch", "message": "boom"}, "Fetch: boom"),
+        ({"stepName": 3, "message": "boom"}, "boom"),
+        ({"code": 500, "why": ["a"]}, '{"code":500,"why":["a"]}'),
+        ({"message": 5}, '{"message":5}'),
+        (["a", 1], '["a",1]'),
+        (42, "42"),
+        (False, "false"),
+    ],
+)
+def test_error_detail_on_one_line(error, expected):
+    run = details({"data": {"attributes": {"errorDetail": error}}})
+    assert run.error_detail == expected
+
+
+def test_error_detail_names_the_failed_step_and_long_errors_are_cut():
+    document = {
+        "data": {
+            "attributes": {
+                "errorDetail": {"stepName": "Second", "message": "x" * 5000},
+                "stepStateAssociations": [
+                    {"stepName": "First", "stepState": "FAILED"},
+                    {"stepName": "Second", "stepState": "CANCELED"},
+                ],
+            }
+        }
+    }
+    run = details(document)
+    assert run.failed_step == "Second"
+    assert run.error_detail is not None
+    assert len(run.error_detail) == 500
+    assert run.error_detail.endswith("…")
+
+
+def test_too_big_flags(recorded):
+    document = json.loads(json.dumps(recorded))
+    document["meta"] = {"outputsTooBig": True, "sourceTooBig": False, "triggerTooBig": True}
+    assert details(document).too_big == ("outputs", "trigger")
+    document["meta"]["sourceTooBig"] = True
+    assert details(document).too_big == ("outputs", "source", "trigger")
+
+
+def test_details_never_raise_on_arbitrary_json():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+    keys = st.sampled_from(
+        [
+            "data",
+            "attributes",
+            "included",
+            "meta",
+            "type",
+            "id",
+            "spec",
+            "steps",
+            "name",
+            "actionId",
+            "stepStateAssociations",
+            "stepName",
+            "stepState",
+            "errorDetail",
+            "message",
+            "source",
+            "sourceForTemplating",
+            "initiator",
+            "trigger",
+            "spec_versions",
+            "outputsTooBig",
+            "relationships",
+            "specVersion",
+        ]
+    ) | st.text(max_size=4)
+    documents = st.recursive(
+        scalars,
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=5)
+        ),
+        max_leaves=40,
+    )
+
+    @hypothesis.settings(max_examples=300, deadline=None, database=None)
+    @hypothesis.given(documents)
+    def check(document: Any) -> None:
+        run = details(document)
+        assert isinstance(run.steps, tuple)
+        for step in run.steps:
+            assert isinstance(step.name, str)
+            assert step.name.isprintable()
+        for text in (run.started_by, run.trigger_type, run.error_detail, run.failed_step):
+            assert text is None or (isinstance(text, str) and text.isprintable())
+
+    check()

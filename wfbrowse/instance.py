@@ -6,12 +6,13 @@ here returns None (or an empty value) instead of failing.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from wfbrowse.textsafe import escape_controls
+from wfbrowse.textsafe import escape_controls, shorten
 
 RUNNING = "IN_PROGRESS"
 
@@ -147,4 +148,170 @@ def summarize(document: Any) -> RunSummary:
         start=parse_timestamp(_dig(attributes, "startTimestamp")),
         end=parse_timestamp(_dig(attributes, "endTimestamp")),
         url=_text(_dig(attributes, "sourceForTemplating", "url")),
+    )
+
+
+# -- details for the summary panel -------------------------------------------------------------
+
+ERROR_TEXT_LIMIT = 500  # errorDetail shown on one line; the whole of it is in the tree
+TOO_BIG_FLAGS = (
+    ("outputsTooBig", "outputs"),
+    ("sourceTooBig", "source"),
+    ("triggerTooBig", "trigger"),
+)
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """One entry of `stepStateAssociations`, with the action its step runs."""
+
+    index: int  # position in stepStateAssociations
+    name: str
+    state: str | None
+    action_id: str | None
+
+
+@dataclass(frozen=True)
+class RunDetails:
+    """Everything the summary panel shows, read from whatever the response holds."""
+
+    summary: RunSummary
+    started_by: str | None
+    trigger_type: str | None
+    steps: tuple[StepInfo, ...]
+    error_detail: str | None
+    failed_step: str | None
+    too_big: tuple[str, ...]  # "outputs", "source", "trigger": meta flags that are true
+
+
+def looks_failed(state: str | None) -> bool:
+    upper = (state or "").upper()
+    return "FAIL" in upper or "ERROR" in upper
+
+
+def _compact(value: Any, limit: int = ERROR_TEXT_LIMIT) -> str:
+    """Any JSON value on one line, escaped and cut to `limit` characters."""
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=repr)
+        except (ValueError, TypeError, RecursionError):
+            text = repr(value)
+    return escape_controls(shorten(text, limit))
+
+
+def _keys_text(value: Any) -> str | None:
+    """The member names of an object, as "a, b"; None when there are none."""
+    if not isinstance(value, dict):
+        return None
+    names = [escape_controls(key) for key in value if isinstance(key, str) and key]
+    return ", ".join(names) or None
+
+
+def _started_by(attributes: Any) -> str | None:
+    initiator = _dig(attributes, "sourceForTemplating", "initiator")
+    found = _text(_dig(initiator, "name")) or _text(_dig(initiator, "email"))
+    if found:
+        return found
+    source = _dig(attributes, "source")
+    if not isinstance(source, dict):
+        return None
+    for entry in source.values():
+        user = _dig(entry, "actingUser")
+        found = _text(_dig(user, "userName")) or _text(_dig(user, "userEmail"))
+        if found:
+            return found
+    return _keys_text(source)
+
+
+def _trigger_type(attributes: Any) -> str | None:
+    return (
+        _text(_dig(attributes, "sourceForTemplating", "type"))
+        or _keys_text(_dig(attributes, "source"))
+        or _keys_text(_dig(attributes, "trigger"))
+    )
+
+
+def _spec_steps(document: Any) -> list[Any]:
+    """The steps of the spec version that ran: the one the instance names, else the first."""
+    wanted = _dig(document, "data", "relationships", "specVersion", "data", "id")
+    included = _dig(document, "included")
+    first: list[Any] | None = None
+    for entry in included if isinstance(included, list) else []:
+        if not isinstance(entry, dict) or entry.get("type") != "spec_versions":
+            continue
+        steps = _dig(entry, "attributes", "spec", "steps")
+        if not isinstance(steps, list):
+            continue
+        if isinstance(wanted, str) and entry.get("id") == wanted:
+            return steps
+        if first is None:
+            first = steps
+    return first or []
+
+
+def _action_ids(document: Any) -> dict[str, str]:
+    actions: dict[str, str] = {}
+    for step in _spec_steps(document):
+        name, action = _dig(step, "name"), _text(_dig(step, "actionId"))
+        if isinstance(name, str) and action and name not in actions:
+            actions[name] = action
+    return actions
+
+
+def _steps(document: Any, attributes: Any) -> tuple[StepInfo, ...]:
+    entries = _dig(attributes, "stepStateAssociations")
+    if not isinstance(entries, list):
+        return ()
+    actions = _action_ids(document)
+    steps = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict):
+            raw_name = entry.get("stepName")
+            state = entry.get("stepState")
+        else:
+            raw_name, state = entry, None
+        if isinstance(raw_name, str):
+            name = escape_controls(shorten(raw_name, ERROR_TEXT_LIMIT)) or '""'
+        else:
+            name = "—" if raw_name is None else _compact(raw_name, 80)
+        action = actions.get(raw_name) if isinstance(raw_name, str) else None
+        state_text = None if state is None else _compact(state, 80)
+        steps.append(StepInfo(index, name, state_text, action))
+    return tuple(steps)
+
+
+def _error_detail(value: Any) -> str | None:
+    if value is None or value == "" or value == {}:
+        return None
+    if isinstance(value, dict):
+        step, message = _dig(value, "stepName"), _dig(value, "message")
+        if isinstance(message, str) and message:
+            text = f"{step}: {message}" if isinstance(step, str) and step else message
+            return _compact(text)
+    return _compact(value)
+
+
+def _failed_step(error: Any, steps: tuple[StepInfo, ...]) -> str | None:
+    named = _text(_dig(error, "stepName"))
+    if named:
+        return named
+    return next((step.name for step in steps if looks_failed(step.state)), None)
+
+
+def details(document: Any) -> RunDetails:
+    """The run's headline facts, its steps, its error and its warnings; never raises."""
+    attributes = _dig(document, "data", "attributes")
+    steps = _steps(document, attributes)
+    error = _dig(attributes, "errorDetail")
+    meta = _dig(document, "meta")
+    return RunDetails(
+        summary=summarize(document),
+        started_by=_started_by(attributes),
+        trigger_type=_trigger_type(attributes),
+        steps=steps,
+        error_detail=_error_detail(error),
+        failed_step=_failed_step(error, steps),
+        too_big=tuple(name for key, name in TOO_BIG_FLAGS if _dig(meta, key) is True),
     )

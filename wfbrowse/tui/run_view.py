@@ -1,51 +1,34 @@
-"""A fetched run: its summary line, its JSON tree, and the path of the node under the cursor.
+"""A fetched run: its summary panel, its JSON tree, and the path of the node under the cursor.
 
 Mounted when the first run arrives, so that nothing here weighs on start-up.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.widgets import Static
 
-from wfbrowse.instance import RunSummary, format_duration, format_time, summarize
+from wfbrowse.instance import RunSummary, details
 from wfbrowse.jsonpath import jq_path
+from wfbrowse.jsontree import reveal
 from wfbrowse.tui.json_tree_view import JsonTreeView
+from wfbrowse.tui.summary_panel import SummaryPanel
 
-STATUS_STYLES = {
-    "IN_PROGRESS": "bold blue",
-    "SUCCEEDED": "bold green",
-    "CANCELED": "bold yellow",
-    "INSTANCE_ERROR": "bold red",
-    "STEP_ERROR": "bold red",
-}
-
-
-def summary_text(summary: RunSummary, now: datetime) -> Text:
-    """Workflow name, coloured status, start and duration, on one line (wrapping if narrow)."""
-    text = Text(overflow="ellipsis")
-    text.append(summary.workflow_name or summary.workflow_id or "unnamed workflow", "bold")
-    text.append("  ")
-    text.append(f"● {summary.status_label}", STATUS_STYLES.get(summary.status_kind or "", "bold"))
-    text.append(f"  started {format_time(summary.start)}", "dim")
-    duration = summary.duration(now)
-    if duration is not None:
-        verb = "running for" if summary.end is None else "took"
-        text.append(f"  {verb} {format_duration(duration)}", "dim")
-    return text
+MIN_TREE_ROWS = 8  # the summary panel's steps table gives way before the tree gets smaller
+PANEL_MARGIN = 1  # blank row between the panel and the tree
 
 
 class RunView(Vertical):
     DEFAULT_CSS = """
     RunView {
         height: 1fr;
-        & > #summary { height: auto; max-height: 2; margin-bottom: 1; }
+        & > SummaryPanel { margin-bottom: 1; }
         & > JsonTreeView { height: 1fr; }
         & > #path { height: 1; color: $text-muted; }
     }
@@ -56,27 +39,38 @@ class RunView(Vertical):
         self.summary: RunSummary | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="summary")
+        yield SummaryPanel(id="summary")
         yield JsonTreeView(id="tree")
         yield Static(id="path")
 
-    def on_mount(self) -> None:
-        # A running run's duration keeps counting.
-        self.set_interval(1.0, self._tick)
-
     def show(self, document: Any) -> None:
         self.query_one(JsonTreeView).load(document)
-        self.summary = summarize(document)
-        self._render_summary()
+        run = details(document)
+        self.summary = run.summary
+        self.query_one(SummaryPanel).show(run)
+        self._fit_panel()
 
-    def _tick(self) -> None:
-        if self.summary is not None and self.summary.is_running:
-            self._render_summary()
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_panel(event.size)
 
-    def _render_summary(self) -> None:
-        if self.summary is not None:
-            now = datetime.now(timezone.utc)
-            self.query_one("#summary", Static).update(summary_text(self.summary, now))
+    def _fit_panel(self, size: Size | None = None) -> None:
+        size = size or self.size
+        if not size.height:
+            return  # not laid out yet: fitted on the first resize
+        room = size.height - MIN_TREE_ROWS - 1 - PANEL_MARGIN  # 1: the path line
+        self.query_one(SummaryPanel).fit(room, size.width)
+
+    @on(SummaryPanel.StepChosen)
+    def _on_step_chosen(self, event: SummaryPanel.StepChosen) -> None:
+        """A step chosen in the panel: its entry of stepStateAssociations, in the tree."""
+        tree = self.query_one(JsonTreeView)
+        row = reveal(tree.model, ("data", "attributes", "stepStateAssociations", event.index))
+        if row is None:
+            return
+        tree.virtual_size = Size(tree.scrollable_content_region.width, len(tree.model.rows))
+        tree.refresh()
+        tree.cursor_row = row
+        tree.focus()
 
     @on(JsonTreeView.CursorMoved)
     def _on_cursor_moved(self, event: JsonTreeView.CursorMoved) -> None:

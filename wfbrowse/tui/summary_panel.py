@@ -1,0 +1,270 @@
+"""The run at a glance, above its tree: name, status, times, who started it, steps, problems.
+
+Everything shown comes from `wfbrowse.instance.details` (already escaped) and reaches the
+screen as `Text`, never as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from wfbrowse.instance import (
+    RunDetails,
+    StepInfo,
+    format_duration,
+    format_time,
+    looks_failed,
+)
+
+MAX_STEP_ROWS = 6  # steps shown at once; the list scrolls past that
+MAX_TABLE_STEPS = 1000  # a run with more steps lists the first ones; the tree has them all
+
+STATUS_STYLES = {
+    "IN_PROGRESS": "bold blue",
+    "SUCCEEDED": "bold green",
+    "CANCELED": "bold yellow",
+    "INSTANCE_ERROR": "bold red",
+    "STEP_ERROR": "bold red",
+}
+
+STEP_STYLES = {
+    "COMPLETED": "green",
+    "SUCCEEDED": "green",
+    "RUNNING": "blue",
+    "IN_PROGRESS": "blue",
+    "CANCELED": "yellow",
+    "CANCELLED": "yellow",
+    "PENDING": "dim",
+    "SKIPPED": "dim",
+}
+
+
+def status_style(kind: str | None) -> str:
+    """Running blue, succeeded green, failed red, canceled yellow; anything else as it is."""
+    style = STATUS_STYLES.get(kind or "")
+    if style is None:
+        style = "bold red" if looks_failed(kind) else "bold"
+    return style
+
+
+def step_style(state: str | None) -> str:
+    if looks_failed(state):
+        return "bold red"
+    return STEP_STYLES.get((state or "").upper(), "")
+
+
+def _pieces(details: RunDetails, now: datetime) -> tuple[list[Text], list[Text]]:
+    """What the two lines say, in pieces that are never split across lines."""
+    summary = details.summary
+    first = Text()
+    first.append(summary.workflow_name or summary.workflow_id or "unnamed workflow", "bold")
+    first.append("  ")
+    first.append(f"● {summary.status_label}", status_style(summary.status_kind))
+    who = [first]
+    if details.started_by:
+        who.append(Text.assemble(("by ", "dim"), details.started_by))
+    if details.trigger_type:
+        who.append(Text.assemble(("trigger ", "dim"), details.trigger_type))
+    when = [Text(f"started {format_time(summary.start)}", style="dim")]
+    if summary.end is not None:
+        same_day = summary.start is not None and summary.start.date() == summary.end.date()
+        end = summary.end.strftime("%H:%M:%S") if same_day else format_time(summary.end)
+        when.append(Text(f"ended {end}", style="dim"))
+    duration = summary.duration(now)
+    if duration is not None:
+        verb = "running for" if summary.end is None else "took"
+        when.append(Text(f"{verb} {format_duration(duration)}", style="dim"))
+    return who, when
+
+
+def head_lines(details: RunDetails, now: datetime, width: int) -> list[Text]:
+    """Name and coloured status, who or what started the run and how; then start, end and
+    duration (ticking while running). Pieces go on a line while they fit in `width`."""
+    lines: list[Text] = []
+    for group in _pieces(details, now):
+        line: Text | None = None
+        for piece in group:
+            if line is not None and line.cell_len + 2 + piece.cell_len <= width:
+                line.append("  ")
+                line.append_text(piece)
+            else:
+                if line is not None:
+                    lines.append(line)
+                line = piece.copy()
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+class Head:
+    """The head lines, laid out at whatever width the panel has when drawn."""
+
+    def __init__(self, details: RunDetails, now: datetime) -> None:
+        self.details = details
+        self.now = now
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text("\n").join(head_lines(self.details, self.now, options.max_width))
+
+
+def error_line(details: RunDetails) -> Text | None:
+    if details.error_detail:
+        return Text(f"✖ {details.error_detail}", style="red")
+    if details.failed_step:
+        return Text(f"✖ step {details.failed_step} failed", style="red")
+    return None
+
+
+def too_big_line(details: RunDetails) -> Text | None:
+    if not details.too_big:
+        return None
+    names = " and ".join(details.too_big)
+    flags = ", ".join(f"meta.{name}TooBig" for name in details.too_big)
+    verb = "was" if len(details.too_big) == 1 else "were"
+    return Text(f"⚠ {names} {verb} cut by Datadog: too big ({flags})", style="yellow")
+
+
+def step_cells(step: StepInfo, failed: bool) -> tuple[Text, Text, Text, Text]:
+    marker = Text("✖", style="bold red") if failed else Text(f"[{step.index}]", style="dim")
+    name = Text(step.name, style="bold red" if failed else "")
+    state = Text(step.state or "—", style=step_style(step.state))
+    action = Text(step.action_id or "", style="dim")
+    return marker, name, state, action
+
+
+def _rows(text: Text | None, width: int) -> int:
+    """Screen rows `text` takes when wrapped at `width` (one at least when shown)."""
+    if text is None:
+        return 0
+    width = max(1, width)
+    return sum(max(1, -(-line.cell_len // width)) for line in text.split("\n"))
+
+
+class StepsTable(DataTable[Text]):
+    """The steps, one row each; Enter or a click chooses one.
+
+    The row cursor shows only while the table has the focus, so that the first step does not
+    look chosen (and keeps its state's colour) while the tree is in use.
+    """
+
+    def on_focus(self) -> None:
+        self.show_cursor = True
+
+    def on_blur(self) -> None:
+        self.show_cursor = False
+
+    def on_click(self, event: events.Click) -> None:
+        # DataTable chooses a row on the second click only; one click is enough here. This
+        # runs before DataTable's own handler, which prevent_default then skips.
+        row = event.style.meta.get("row")
+        if isinstance(row, int) and 0 <= row < self.row_count:
+            event.prevent_default()
+            event.stop()
+            self.move_cursor(row=row, animate=False)
+            self.show_cursor = True
+            self.action_select_cursor()
+
+
+class SummaryPanel(Vertical):
+    """Headline, timeline, steps table, error and warnings of one run."""
+
+    DEFAULT_CSS = """
+    SummaryPanel {
+        height: auto;
+        & > #run-head { height: auto; }
+        & > StepsTable { height: 0; margin-top: 1; }
+        & > #run-error { height: 1; }
+        & > #run-warning { height: 1; }
+    }
+    """
+
+    class StepChosen(Message):
+        """A step was chosen in the table: its index in `stepStateAssociations`."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.details: RunDetails | None = None
+        self._room: int | None = None  # rows the panel may take, as RunView allows
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="run-head")
+        table = StepsTable(id="steps", cursor_type="row", show_header=False, show_cursor=False)
+        table.display = False
+        yield table
+        yield Static(id="run-error")
+        yield Static(id="run-warning")
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick)  # a running run's duration keeps counting
+
+    def show(self, details: RunDetails) -> None:
+        self.details = details
+        self._render_head()
+        error, warning = error_line(details), too_big_line(details)
+        for selector, text in (("#run-error", error), ("#run-warning", warning)):
+            widget = self.query_one(selector, Static)
+            widget.display = text is not None
+            if text is not None:
+                text.no_wrap = True
+                text.overflow = "ellipsis"
+                widget.update(text)
+        table = self.query_one(StepsTable)
+        table.clear(columns=True)
+        table.add_columns("", "step", "state", "action")
+        failed = details.failed_step
+        failed_seen = False
+        for step in details.steps[:MAX_TABLE_STEPS]:
+            is_failed = not failed_seen and (
+                step.name == failed if failed else looks_failed(step.state)
+            )
+            failed_seen = failed_seen or is_failed
+            table.add_row(*step_cells(step, is_failed), key=str(step.index))
+        self.fit(self._room)
+
+    def _tick(self) -> None:
+        if self.details is not None and self.details.summary.is_running:
+            self._render_head()
+
+    def _render_head(self) -> None:
+        if self.details is not None:
+            now = datetime.now(timezone.utc)
+            self.query_one("#run-head", Static).update(Head(self.details, now))
+
+    def fit(self, room: int | None, width: int | None = None) -> None:
+        """Size the steps table so that the whole panel takes at most `room` rows."""
+        self._room = room
+        details = self.details
+        table = self.query_one(StepsTable)
+        if details is None or not details.steps:
+            table.display = False
+            return
+        width = width or self.size.width or 80
+        now = datetime.now(timezone.utc)
+        fixed = sum(_rows(line, width) for line in head_lines(details, now, width))
+        fixed += 1 if error_line(details) else 0
+        fixed += 1 if too_big_line(details) else 0
+        fixed += 1  # the table's top margin
+        steps = min(len(details.steps), MAX_TABLE_STEPS, MAX_STEP_ROWS)
+        if room is not None:
+            steps = min(steps, room - fixed)
+        table.display = steps > 0
+        table.styles.height = max(steps, 0)
+
+    @on(DataTable.RowSelected, "#steps")
+    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value
+        if key is not None and key.isdigit():
+            self.post_message(self.StepChosen(int(key)))
