@@ -230,3 +230,33 @@ async def test_copy_before_any_run_says_what_to_do(fake_datadog, launch_options)
         await pilot.pause()
         assert "nothing to copy yet: fetch a run first" in screen_text(app)
         assert app.clipboard == ""
+
+
+async def test_movement_keys_and_the_raw_value_view(fake_datadog, launch_options) -> None:
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        assert path_line(app) == ".data.attributes"
+        await pilot.press("down", "down")
+        assert path_line(app) == ".data.attributes.instanceStatus"
+        await pilot.press("space")  # unfold
+        await pilot.pause()
+        assert 'displayName: "Canceled"' in screen_text(app)
+        await pilot.press("space")  # fold again
+        await pilot.pause()
+        assert "displayName" not in screen_text(app)
+        await pilot.press("k", "up")
+        assert path_line(app) == ".data.attributes"
+        await pilot.press("right", "right")  # already open: step in
+        assert path_line(app) == ".data.attributes.endTimestamp"
+        await pilot.press("left")  # a leaf: go to the parent
+        assert path_line(app) == ".data.attributes"
+        await pilot.press("v")  # the whole value, pretty, in its own view
+        await pilot.pause()
+        screen = screen_text(app)
+        assert ".data.attributes ·" in screen
+        assert '"detailsKind": "CANCELED"' in screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert '"detailsKind": "CANCELED"' not in screen_text(app)

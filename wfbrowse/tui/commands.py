@@ -41,6 +41,11 @@ class WfBrowseCommands(Provider):
             ("Copy whole document", app.action_copy_document, "the response, pretty JSON"),
             ("Copy workflow ID", app.action_copy_workflow_id, "of the run on screen"),
             ("Copy instance ID", app.action_copy_instance_id, "of the run on screen"),
+            (
+                "Show raw value",
+                app.action_show_raw,
+                "v: the whole value, for the terminal's selection",
+            ),
             ("Search", app.action_search, "/: keys and values; /regex/ for a regex"),
             ("Next match", app.action_next_match, "n"),
             ("Previous match", app.action_previous_match, "N"),

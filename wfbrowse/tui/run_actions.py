@@ -56,6 +56,7 @@ class RunActions(App[None]):
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("question_mark", "help", "Help"),
+        Binding("v", "show_raw", "Raw value", show=False),
     ]
 
     site: Site
@@ -171,6 +172,18 @@ class RunActions(App[None]):
                 f"{self.site.web_url}/workflow/{summary.workflow_id}?instance={summary.instance_id}"
             )
         self.copy_text(link, "link")
+
+    def action_show_raw(self) -> None:
+        """`v`: the whole value under the cursor in a view of its own, where the terminal's
+        own selection works when no clipboard route does."""
+        from wfbrowse.jsonpath import jq_path
+        from wfbrowse.tui.value_screen import ValueScreen
+
+        node = self._cursor()
+        if node is None:
+            self.query_one(StatusBar).show_warning("nothing to show yet: fetch a run first")
+            return
+        self.push_screen(ValueScreen(jq_path(node.path), node_value(node)))
 
     # -- search --------------------------------------------------------------------------------
     async def action_search(self) -> None:
