@@ -260,3 +260,37 @@ async def test_movement_keys_and_the_raw_value_view(fake_datadog, launch_options
         await pilot.press("escape")
         await pilot.pause()
         assert '"detailsKind": "CANCELED"' not in screen_text(app)
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq")
+def test_paths_of_tree_rows_read_back_with_jq_for_generated_documents() -> None:
+    """The path `p` copies is built from the tree's rows (ranges included): for generated
+    documents and keys, real jq finds exactly the node's value with it."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+    from tests.test_jsonpath import MARKER, nest, run_jq
+    from wfbrowse.jsonpath import jq_path
+    from wfbrowse.jsontree import FlatTree, reveal
+
+    keys_strategy = st.lists(
+        st.one_of(
+            st.text(st.characters(blacklist_categories=("Cs",)), max_size=10),
+            st.sampled_from([".", "a.b", "[0]", '"', " ", "ünï", "", "[b]x[/b]"]),
+            st.integers(min_value=0, max_value=2500),  # big indexes go through range rows
+        ),
+        min_size=1,
+        max_size=4,
+    )
+
+    @hypothesis.settings(max_examples=40, deadline=None, database=None)
+    @hypothesis.given(keys_strategy)
+    def check(keys: list[str | int]) -> None:
+        document = {"root": nest(keys, MARKER)}
+        tree = FlatTree(document)
+        row = reveal(tree, ("root", *keys))
+        assert row is not None
+        path = tree.rows[row].path
+        assert path == ("root", *keys)
+        assert run_jq(jq_path(path), document) == MARKER
+
+    check()
