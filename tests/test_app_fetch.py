@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler
 
@@ -461,3 +462,20 @@ async def test_name_resolution_failure_is_explained(
         assert "cannot resolve" in status_line
         assert "api.wfbrowse-test.invalid" in status_line
     assert asked == ["api.wfbrowse-test.invalid"]
+
+
+async def test_a_saved_document_is_shown_without_network_or_keys(
+    fake_datadog, launch_options
+) -> None:
+    document = json.loads(load_interaction("test_get_a_workflow_instance_returns_ok_response").body)
+    app = WfBrowseApp(
+        launch_options(fake_datadog, credentials=None, read_keyring=True), document=document
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "● Canceled" in screen
+        assert "▾ data: {4 keys}" in screen
+        assert "showing a saved run" in screen
+        assert "Datadog keys" not in screen  # no keys screen: none are needed
+    assert fake_datadog.requests == []

@@ -6,7 +6,7 @@ import contextlib
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -82,9 +82,12 @@ class WfBrowseApp(KeysControl, RunActions):
         Binding("f2", "profiles", "Profile", show=False),
     ]
 
-    def __init__(self, options: LaunchOptions) -> None:
+    def __init__(self, options: LaunchOptions, *, document: dict[str, Any] | None = None) -> None:
+        """`document`: a saved instance to show at once (`wfbrowse open FILE`): no network,
+        no keys needed."""
         super().__init__()
         self.options = options
+        self._opened_document = document
         self.site: Site = options.site
         # Keys can change while the app runs (keys screen, profile switch); the launch
         # options keep what the command line resolved.
@@ -163,6 +166,9 @@ class WfBrowseApp(KeysControl, RunActions):
         status.keys = self._keys_description()
         # The footer (and its CSS) can wait until the first frame is on screen.
         self.call_after_refresh(self._mount_footer)
+        if self._opened_document is not None:
+            self.call_after_refresh(self._show_opened_document)
+            return  # a saved run needs neither keys nor the network
         if self.options.fetch_at_start and not self.options.read_keyring:
             self.action_fetch()
         elif self.options.workflow_id and not self.options.instance_id:
@@ -370,6 +376,13 @@ class WfBrowseApp(KeysControl, RunActions):
         view.show(result.data)
         self._focus("#tree")
         status.show_info(f"loaded instance {instance_id}")
+
+    async def _show_opened_document(self) -> None:
+        assert self._opened_document is not None
+        view = await self._run_view()
+        view.show(self._opened_document)
+        self._focus("#tree")
+        self.query_one(StatusBar).show_info("showing a saved run: no network, no keys")
 
     async def _run_view(self) -> RunView:
         """The view of the run, put in place of the welcome text the first time."""
