@@ -103,20 +103,20 @@ class DatadogClient:
     # -- endpoints -----------------------------------------------------------------------------
     async def get_instance(self, workflow_id: str, instance_id: str) -> ApiResult:
         path = f"/api/v2/workflows/{_seg(workflow_id)}/instances/{_seg(instance_id)}"
-        return await self._get(path, endpoint="instance")
+        return await self._request(path, endpoint="instance")
 
     async def list_instances(
         self, workflow_id: str, *, page_size: int = 50, page_number: int = 0
     ) -> ApiResult:
         params = {"page[size]": str(page_size), "page[number]": str(page_number)}
         path = f"/api/v2/workflows/{_seg(workflow_id)}/instances"
-        return await self._get(path, endpoint="instances", params=params)
+        return await self._request(path, endpoint="instances", params=params)
 
     async def get_workflow(self, workflow_id: str) -> ApiResult:
-        return await self._get(f"/api/v2/workflows/{_seg(workflow_id)}", endpoint="workflow")
+        return await self._request(f"/api/v2/workflows/{_seg(workflow_id)}", endpoint="workflow")
 
     async def validate(self) -> ApiResult:
-        return await self._get("/api/v1/validate", endpoint="validate")
+        return await self._request("/api/v1/validate", endpoint="validate")
 
     async def aclose(self) -> None:
         client, self._client = self._client, None
@@ -172,14 +172,24 @@ class DatadogClient:
                 raise InvalidCredentials()
         return {"DD-API-KEY": creds.api_key, "DD-APPLICATION-KEY": creds.app_key}
 
-    async def _get(
-        self, path: str, *, endpoint: Endpoint, params: dict[str, str] | None = None
+    async def cancel_instance(self, workflow_id: str, instance_id: str) -> ApiResult:
+        """PUT .../cancel, sent once: the caller decides about any retry (none, for a write)."""
+        path = f"/api/v2/workflows/{_seg(workflow_id)}/instances/{_seg(instance_id)}/cancel"
+        return await self._request(path, endpoint="cancel", method="PUT")
+
+    async def _request(
+        self,
+        path: str,
+        *,
+        endpoint: Endpoint,
+        params: dict[str, str] | None = None,
+        method: str = "GET",
     ) -> ApiResult:
         headers = self._auth_headers()
         # None unless the debug log is on (--log): then this request and its answer go there.
-        trace = HttpTrace.begin("GET", self.base_url + path, headers, headers.values())
+        trace = HttpTrace.begin(method, self.base_url + path, headers, headers.values())
         try:
-            result = await self._send("GET", path, headers, params, endpoint, trace)
+            result = await self._send(method, path, headers, params, endpoint, trace)
         except WfError as error:
             if self._credentials is not None:
                 error.redact((self._credentials.api_key, self._credentials.app_key))

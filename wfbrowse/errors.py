@@ -352,6 +352,11 @@ def _not_found(code: str | None, detail: str | None, endpoint: Endpoint) -> type
     return NotFound
 
 
+_CANCEL_FORBIDDEN_HINT = (
+    "cancelling needs the workflows_run permission, and an application key with Actions API access"
+)
+
+
 def error_from_response(
     status: int,
     reason: str,
@@ -371,7 +376,11 @@ def error_from_response(
             _with_detail(Unauthorized.default_message, detail, status, reason), **extra
         )
     if status == 403:
-        return Forbidden(_with_detail(Forbidden.default_message, detail, status, reason), **extra)
+        denied = _with_detail(Forbidden.default_message, detail, status, reason)
+        if endpoint == "cancel":
+            # Cancelling needs the write permission, not the read one the default hint names.
+            return Forbidden(denied, _CANCEL_FORBIDDEN_HINT, **extra)
+        return Forbidden(denied, **extra)
     if status == 404:
         cls = _not_found(code, detail, endpoint)
         message = detail if _informative(detail, status, reason) else cls.default_message

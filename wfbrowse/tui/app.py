@@ -343,6 +343,9 @@ class WfBrowseApp(KeysControl, RunActions):
             self._client_base = base
         return self._client
 
+    def refresh_run(self, workflow_id: str, instance_id: str) -> None:
+        self._fetch(workflow_id, instance_id)
+
     @work(exclusive=True, group="fetch", exit_on_error=False)
     async def _fetch(self, workflow_id: str, instance_id: str) -> None:
         from wfbrowse.errors import WfError

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -20,6 +21,7 @@ from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from wfbrowse.api import DatadogClient
     from wfbrowse.jsontree import Key, Node
     from wfbrowse.sites import Site
     from wfbrowse.tui.json_tree_view import JsonTreeView
@@ -184,6 +186,113 @@ class RunActions(App[None]):
             self.query_one(StatusBar).show_warning("nothing to show yet: fetch a run first")
             return
         self.push_screen(ValueScreen(jq_path(node.path), node_value(node)))
+
+    # -- save and cancel -----------------------------------------------------------------------
+    def action_save_run(self) -> None:
+        """Save the run on screen as JSON (what `wfbrowse open` reads); never overwrites
+        without asking."""
+        from wfbrowse.tui.dialogs import PathScreen
+
+        document = self._document()
+        if document is None:
+            self.query_one(StatusBar).show_warning("nothing to save yet: fetch a run first")
+            return
+        _, instance_id = self._ids()
+        suggestion = f"{instance_id or 'run'}.json"
+        screen = PathScreen("Save this run as JSON to (Enter saves, Esc cancels):", suggestion)
+        self.push_screen(screen, self._save_to)
+
+    def _save_to(self, name: str | None) -> None:
+        from pathlib import Path
+
+        from wfbrowse.tui.dialogs import ConfirmScreen
+
+        if not name:
+            return
+        path = Path(name).expanduser()
+        if path.exists():
+            question = Text(f"{escape_controls(str(path))} exists. Replace it?")
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write_run(path, self._document())
+                else:
+                    self.query_one(StatusBar).show_info("not saved: the file is left as it was")
+
+            self.push_screen(ConfirmScreen(question, "Replace", "Keep it"), answered)
+            return
+        self._write_run(path, self._document())
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _write_run(self, path: Any, document: Any) -> None:
+        import os
+        import tempfile
+
+        status = self.query_one(StatusBar)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        folder = path.parent if str(path.parent) else "."
+        try:
+            # Written beside the target and renamed over it: a failure leaves no half file.
+            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+            os.replace(temp, path)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            self.call_from_thread(status.show_error, f"not saved: {path}: {reason}")
+            return
+        size = len(text.encode())
+        self.call_from_thread(status.show_info, f"saved to {path} ({size:,} bytes)")
+
+    def action_cancel_run(self) -> None:
+        """Cancel the running run on screen, after asking; one PUT, never retried."""
+        from wfbrowse.instance import summarize
+        from wfbrowse.tui.dialogs import ConfirmScreen
+
+        document = self._document()
+        if document is None:
+            self.query_one(StatusBar).show_warning("nothing to cancel: fetch a run first")
+            return
+        summary = summarize(document)
+        if not summary.is_running or not summary.workflow_id or not summary.instance_id:
+            self.query_one(StatusBar).show_warning(
+                f"this run is not running ({summary.status_label}): nothing to cancel"
+            )
+            return
+        name = summary.workflow_name or summary.workflow_id
+        question = Text(
+            f"Cancel run {summary.instance_id} of “{name}”? It stops the workflow in Datadog."
+        )
+        workflow_id, instance_id = summary.workflow_id, summary.instance_id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._cancel(workflow_id, instance_id)
+
+        self.push_screen(ConfirmScreen(question, "Cancel the run", "Keep it running"), answered)
+
+    @work(exclusive=True, group="cancel", exit_on_error=False)
+    async def _cancel(self, workflow_id: str, instance_id: str) -> None:
+        from wfbrowse.errors import WfError
+
+        status = self.query_one(StatusBar)
+        status.start_busy(f"canceling {instance_id}…")
+        try:
+            await self._get_client().cancel_instance(workflow_id, instance_id)
+        except WfError as error:
+            status.stop_busy()
+            status.show_error(f"not canceled: {error.one_line()}")
+            return
+        status.stop_busy()
+        status.show_info(f"canceled {instance_id}; refreshing")
+        self.refresh_run(workflow_id, instance_id)
+
+    # Provided by the app.
+    def _get_client(self) -> DatadogClient:
+        raise NotImplementedError
+
+    def refresh_run(self, workflow_id: str, instance_id: str) -> None:
+        raise NotImplementedError
 
     # -- search --------------------------------------------------------------------------------
     async def action_search(self) -> None:
