@@ -293,7 +293,6 @@ async def test_a_new_fetch_replaces_a_running_one(fake_datadog, launch_options) 
     [
         ("#workflow", "not-a-uuid", "workflow ID"),
         ("#instance", "305a472b-71ab-4ce8-8f8d", "instance ID"),
-        ("#instance", "", "instance ID"),
     ],
 )
 async def test_bad_ids_get_an_inline_message_and_send_nothing(

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from wfbrowse.launch import DemoEntry, LaunchOptions
     from wfbrowse.targets import Target
     from wfbrowse.tui.run_view import RunView
+    from wfbrowse.tui.runs_screen import RunsScreen
 
 
 class FetchButton(Static):
@@ -80,6 +81,7 @@ class WfBrowseApp(KeysControl, RunActions):
         Binding("ctrl+s", "choose_site", "Site", show=False),
         Binding("ctrl+k", "keys", "Keys"),
         Binding("f2", "profiles", "Profile", show=False),
+        Binding("b", "runs", "Runs", show=False),
     ]
 
     def __init__(self, options: LaunchOptions, *, document: dict[str, Any] | None = None) -> None:
@@ -97,6 +99,8 @@ class WfBrowseApp(KeysControl, RunActions):
         self._client: DatadogClient | None = None
         self._client_base: str | None = None
         self._keystore: KeyStore | None = None
+        self._runs_screen: RunsScreen | None = None
+        self._open_runs_after_keys = False
         self._filling = False  # set while the app itself writes into the ID fields
         self._bad_field: tuple[str | None, str] | None = None  # (field id, value) in error
 
@@ -172,11 +176,10 @@ class WfBrowseApp(KeysControl, RunActions):
         if self.options.fetch_at_start and not self.options.read_keyring:
             self.action_fetch()
         elif self.options.workflow_id and not self.options.instance_id:
-            self._focus("#instance")
-            self._field_error(
-                "instance ID: add the run's instance ID to fetch it",
-                self.query_one("#instance", Input),
-            )
+            if self.options.read_keyring:
+                self._open_runs_after_keys = True
+            else:
+                self.call_after_refresh(self.open_runs, self.options.workflow_id)
         elif self.options.is_demo:
             self._focus("#demo-runs")
         else:
@@ -311,6 +314,11 @@ class WfBrowseApp(KeysControl, RunActions):
         ids: list[str] = []
         for selector, what in fields:
             field = self.query_one(selector, Input)
+            if selector == "#instance" and not field.value.strip() and ids:
+                # A workflow without a run: its runs are what the user wants to see.
+                self._field_error()
+                self.open_runs(ids[0])
+                return None
             try:
                 ids.append(parse_uuid(field.value, what))
             except TargetError as error:
@@ -319,6 +327,43 @@ class WfBrowseApp(KeysControl, RunActions):
                 return None
         self._field_error()
         return ids[0], ids[1]
+
+    # -- a workflow's runs ---------------------------------------------------------------------
+    def open_runs(self, workflow_id: str) -> None:
+        """The runs list of a workflow; the same list (and place in it) when it is shown again."""
+        from wfbrowse.tui.runs_screen import RunsScreen
+
+        try:
+            require_supported(self.site)
+        except UnsupportedSiteError as error:
+            self.query_one(StatusBar).show_error(str(error))
+            return
+        current = self._runs_screen
+        if current is None or current.workflow_id != workflow_id:
+            if current is not None:
+                self.uninstall_screen(current)
+            current = RunsScreen(workflow_id, self._get_client())
+            self.install_screen(current, name="runs")
+            self._runs_screen = current
+        self.push_screen("runs")
+
+    def action_runs(self) -> None:
+        """`b`: back to the list of the workflow's runs."""
+        from wfbrowse.instance import summarize
+
+        workflow_id = summarize(self._document()).workflow_id
+        if workflow_id is None:
+            field = self.query_one("#workflow", Input).value.strip()
+            workflow_id = field or None
+        if workflow_id is None:
+            self.query_one(StatusBar).show_warning("no workflow yet: paste its ID or a link")
+            return
+        self.open_runs(workflow_id)
+
+    def on_runs_screen_run_chosen(self, message: RunsScreen.RunChosen) -> None:
+        self.pop_screen()
+        self._fill(message.workflow_id, message.instance_id, None)
+        self.action_fetch()
 
     def action_fetch(self) -> None:
         ids = self._read_ids()

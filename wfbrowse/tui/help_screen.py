@@ -17,6 +17,7 @@ KEYS = [
     ("Ctrl+O", "go to the ID fields (paste a link there)"),
     ("Ctrl+S", "choose the site"),
     ("Ctrl+K / F2", "keys screen / switch profile"),
+    ("b", "the workflow's runs (a workflow ID with no instance opens them too)"),
     ("Esc", "cancel a fetch, close search, leave a field"),
     ("Tree", ""),
     ("j k ↓ ↑", "move"),

@@ -34,6 +34,7 @@ class KeysControl(App[None]):
     credentials: Credentials | None
     profile: str | None
     keyring_problem: str | None
+    _open_runs_after_keys: bool
     _keystore: KeyStore | None
     _client: DatadogClient | None
 
@@ -74,8 +75,8 @@ class KeysControl(App[None]):
             return
         self._apply_keys(credentials, profile)
         self.query_one(StatusBar).clear_message()
-        if self.options.fetch_at_start:
-            self.action_fetch()
+        if self.options.fetch_at_start or self._open_runs_after_keys:
+            self.action_fetch()  # with an empty instance field, this opens the runs list
 
     def _keys_description(self) -> str:
         if self.options.is_demo:

@@ -1,0 +1,149 @@
+"""A workflow's runs: paging, opening a run, and coming back to the same place."""
+
+from __future__ import annotations
+
+import json
+from http.server import BaseHTTPRequestHandler
+
+from textual.widgets import DataTable, Input
+
+from tests.screen import screen_text
+from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply
+from wfbrowse.tui.app import WfBrowseApp
+
+WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+TOTAL = 250
+
+
+def run_id(index: int) -> str:
+    return f"00000000-0000-4000-8000-{index:012d}"
+
+
+def serve_250_runs(server: FakeDatadog) -> None:
+    """A workflow with 250 runs, newest first, paged as Datadog pages them."""
+
+    def page(request: RecordedRequest, raw: BaseHTTPRequestHandler) -> bool:
+        size = int(request.query.get("page[size]", ["10"])[0])
+        number = int(request.query.get("page[number]", ["0"])[0])
+        items = [
+            {
+                "id": run_id(i),
+                "type": "instances",
+                "attributes": {
+                    "instanceStatus": {"detailsKind": "SUCCEEDED", "displayName": "Succeeded"},
+                    "startTimestamp": "2025-06-02T07:41:26.004517Z",
+                    "endTimestamp": "2025-06-02T07:41:58.663029Z",
+                    "source": {"schedule": {}},
+                },
+            }
+            for i in range(number * size, min(TOTAL, (number + 1) * size))
+        ]
+        meta = {
+            "succeededCount": TOTAL,
+            "failedCount": 0,
+            "canceledCount": 0,
+            "page": {"totalCount": TOTAL, "totalFilteredCount": TOTAL},
+        }
+        reply = Reply.json(200, {"data": items, "meta": meta})
+        raw.send_response(reply.status)
+        for name, value in reply.headers.items():
+            raw.send_header(name, value)
+        raw.send_header("Content-Length", str(len(reply.body)))
+        raw.end_headers()
+        raw.wfile.write(reply.body)
+        return True
+
+    server.add_handler("GET", f"/api/v2/workflows/{WF}/instances", page)
+    server.add_response(
+        "GET",
+        f"/api/v2/workflows/{WF}",
+        status=200,
+        body=json.dumps({"data": {"id": WF, "attributes": {"name": "Nightly [b]export[/b]"}}}),
+    )
+
+
+async def settle(app: WfBrowseApp, pilot) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        for screen in app.screen_stack:
+            await screen.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_paging_through_250_runs_opening_one_and_coming_back(
+    fake_datadog, launch_options
+) -> None:
+    serve_250_runs(fake_datadog)
+    chosen = run_id(105)
+    fake_datadog.add_response(
+        "GET",
+        f"/api/v2/workflows/{WF}/instances/{chosen}",
+        status=200,
+        body=json.dumps(
+            {
+                "data": {
+                    "id": chosen,
+                    "attributes": {
+                        "instanceStatus": {"detailsKind": "SUCCEEDED", "displayName": "Succeeded"}
+                    },
+                }
+            }
+        ),
+    )
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF))  # no instance: the runs
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Nightly [b]export[/b]" in screen  # the workflow's name, literally
+        assert "250 runs: 250 succeeded, 0 failed, 0 canceled" in screen
+        assert "showing 100 of 250 — m loads more" in screen
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 100
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert table.row_count == 250
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert "all 250 runs are shown" in screen_text(app)
+        table.move_cursor(row=105)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.query_one("#instance", Input).value == chosen
+        assert "● Succeeded" in screen_text(app)
+        await pilot.press("b")  # back to the list, where it was
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 250
+        assert table.cursor_row == 105
+    pages = [
+        request.query.get("page[number]", ["?"])[0]
+        for request in fake_datadog.requests
+        if request.path.endswith("/instances")
+    ]
+    assert pages == ["0", "1", "2"]  # each page once, 100 at a time
+    sizes = {
+        request.query.get("page[size]", ["?"])[0]
+        for request in fake_datadog.requests
+        if request.path.endswith("/instances")
+    }
+    assert sizes == {"100"}
+
+
+async def test_demo_workflow_runs_from_an_empty_instance_field(demo_server, launch_options) -> None:
+    from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID
+
+    app = WfBrowseApp(launch_options(demo_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#workflow", Input).value = DEMO_WORKFLOW_ID
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Triage high error rate on checkout-api" in screen
+        assert "● Failed" in screen and "● Succeeded" in screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1  # Esc: back on the main screen
+        assert app.query_one("#workflow", Input).value == DEMO_WORKFLOW_ID

@@ -1,0 +1,181 @@
+"""A workflow's runs: its name, the counts by outcome, and its runs newest first, a page at a
+time. Enter opens a run; the app keeps this screen, so coming back finds the same place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from wfbrowse.instance import format_duration, format_time, parse_timestamp
+from wfbrowse.textsafe import escape_controls
+
+if TYPE_CHECKING:
+    from wfbrowse.api import DatadogClient
+
+PAGE_SIZE = 100  # the API's largest page
+STATE_STYLES = {
+    "IN_PROGRESS": "bold blue",
+    "SUCCEEDED": "green",
+    "CANCELED": "yellow",
+    "INSTANCE_ERROR": "bold red",
+    "STEP_ERROR": "bold red",
+}
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def run_row(item: Any) -> tuple[Text, Text, Text, Text, Text] | None:
+    """One list item as table cells (status, instance ID, start, duration, source)."""
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+        return None
+    attributes = item.get("attributes")
+    kind = _dig(attributes, "instanceStatus", "detailsKind")
+    name = _dig(attributes, "instanceStatus", "displayName")
+    label = name if isinstance(name, str) and name else kind if isinstance(kind, str) else "?"
+    style = STATE_STYLES.get(kind if isinstance(kind, str) else "", "")
+    start = parse_timestamp(_dig(attributes, "startTimestamp"))
+    end = parse_timestamp(_dig(attributes, "endTimestamp"))
+    if start and end:
+        duration = format_duration((end - start).total_seconds())
+    else:
+        duration = "running" if kind == "IN_PROGRESS" else "—"
+    source = _dig(attributes, "source")
+    source_kind = next(iter(source), "—") if isinstance(source, dict) and source else "—"
+    return (
+        Text(f"● {escape_controls(label)}", style),
+        Text(escape_controls(item["id"])),
+        Text(format_time(start), "dim"),
+        Text(duration),
+        Text(escape_controls(str(source_kind)), "dim"),
+    )
+
+
+class RunsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    RunsScreen {
+        & > Vertical { height: 1fr; margin: 1 1 0 1; }
+        #runs-title { height: auto; }
+        #runs-counts { height: auto; color: $text-muted; margin-bottom: 1; }
+        DataTable { height: 1fr; }
+        #runs-status { height: auto; min-height: 1; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("m", "load_more", "Load more"),
+    ]
+
+    class RunChosen(Message):
+        def __init__(self, workflow_id: str, instance_id: str) -> None:
+            super().__init__()
+            self.workflow_id = workflow_id
+            self.instance_id = instance_id
+
+    def __init__(self, workflow_id: str, client: DatadogClient) -> None:
+        super().__init__()
+        self.workflow_id = workflow_id
+        self._client = client
+        self._next_page = 0
+        self._total: int | None = None
+        self._shown = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"workflow {self.workflow_id}", "bold"), id="runs-title")
+            yield Static(id="runs-counts")
+            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+            table.add_columns("status", "instance", "started (UTC)", "took", "source")
+            yield table
+            yield Static(id="runs-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load_name()
+        self.action_load_more()
+        self.query_one(DataTable).focus()
+
+    def _say(self, text: str, style: str = "") -> None:
+        self.query_one("#runs-status", Static).update(Text(escape_controls(text), style))
+
+    @work(exclusive=True, group="runs-name", exit_on_error=False)
+    async def _load_name(self) -> None:
+        from wfbrowse.errors import WfError
+
+        try:
+            result = await self._client.get_workflow(self.workflow_id)
+        except WfError:
+            return  # the list says what went wrong; the title keeps the ID
+        name = _dig(result.data, "data", "attributes", "name")
+        if isinstance(name, str) and name:
+            title = Text(escape_controls(name), "bold")
+            title.append(f"  {self.workflow_id}", "dim")
+            self.query_one("#runs-title", Static).update(title)
+
+    def action_load_more(self) -> None:
+        if self._total is not None and self._shown >= self._total:
+            self._say(f"all {self._total:,} runs are shown")
+            return
+        self._load_page(self._next_page)
+
+    @work(exclusive=True, group="runs-page", exit_on_error=False)
+    async def _load_page(self, page: int) -> None:
+        from wfbrowse.errors import WfError
+
+        self._say(f"loading runs {page * PAGE_SIZE + 1:,}…")
+        try:
+            result = await self._client.list_instances(
+                self.workflow_id, page_size=PAGE_SIZE, page_number=page
+            )
+        except WfError as error:
+            self._say(error.one_line(), "bold red")
+            return
+        items = result.data.get("data")
+        table = self.query_one(DataTable)
+        for item in items if isinstance(items, list) else []:
+            row = run_row(item)
+            if row is not None:
+                table.add_row(*row, key=item["id"])
+                self._shown += 1
+        self._next_page = page + 1
+        meta = result.data.get("meta")
+        total = _dig(meta, "page", "totalCount")
+        self._total = total if isinstance(total, int) else self._shown
+        counts = [
+            f"{_dig(meta, key) if isinstance(_dig(meta, key), int) else '?'} {what}"
+            for key, what in (
+                ("succeededCount", "succeeded"),
+                ("failedCount", "failed"),
+                ("canceledCount", "canceled"),
+            )
+        ]
+        self.query_one("#runs-counts", Static).update(
+            Text(f"{self._total:,} runs: " + ", ".join(counts))
+        )
+        more = self._shown < self._total
+        self._say(
+            f"showing {self._shown:,} of {self._total:,}"
+            + (" — m loads more" if more else "")
+            + " — Enter opens a run, Esc goes back"
+        )
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        instance_id = event.row_key.value
+        if instance_id:
+            self.post_message(self.RunChosen(self.workflow_id, instance_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
