@@ -366,7 +366,7 @@ async def test_bom_and_text_plain_are_accepted(server, client):
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        (b'{"n": 1180591620717411303424}', {"n": 2**70}),  # beyond 64 bits
+        (b'{"n": 123456789012345678901234567891}', {"n": 123456789012345678901234567891}),
         (b'{"s": "\\ud800"}', {"s": "\ud800"}),  # a lone surrogate, legal in JSON
         (b'{"a": [1.5, true, null, "\xc3\xa9"]}', {"a": [1.5, True, None, "\u00e9"]}),
     ],

@@ -16,16 +16,20 @@ CORE = (
     "wfbrowse.demo.catalog",
     "wfbrowse.demo.server",
     "wfbrowse.errors",
+    "wfbrowse.history",
     "wfbrowse.instance",
+    "wfbrowse.jsonload",
     "wfbrowse.jsonpath",
     "wfbrowse.jsontree",
     "wfbrowse.keys_cli",
     "wfbrowse.launch",
     "wfbrowse.ratelimit",
+    "wfbrowse.scripting",
     "wfbrowse.settings",
     "wfbrowse.sites",
     "wfbrowse.targets",
     "wfbrowse.textsafe",
+    "wfbrowse.watch",
 )
 
 

@@ -2,7 +2,8 @@
 
 Only the standard library and the pure core are imported here: `--help` and `--version` must
 answer at once, so Textual, httpx, keyring and platformdirs load only once the app really
-starts. `wfbrowse keys ...` is handed to keys_cli.py.
+starts. `wfbrowse keys ...` is handed to keys_cli.py; `get`, `list` and `open` to
+scripting.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wfbrowse import __version__
 from wfbrowse.launch import DemoEntry, LaunchOptions
@@ -182,10 +183,11 @@ def start_log(path: str, credentials: Credentials | None) -> None:
         debuglog.remember_secrets(credentials.api_key, credentials.app_key)
 
 
-def run_app(options: LaunchOptions) -> int:
+def run_app(options: LaunchOptions, document: dict[str, Any] | None = None) -> int:
+    """Run the app; `document` is a saved instance to show at once (`wfbrowse open`)."""
     from wfbrowse.tui.app import WfBrowseApp
 
-    WfBrowseApp(options).run()
+    WfBrowseApp(options, document=document).run()
     return 0
 
 
@@ -214,11 +216,15 @@ def run_demo(options: LaunchOptions) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # A subcommand word where TARGET goes: no workflow ID or link is ever the word "keys".
+    # A subcommand word where TARGET goes: no workflow ID or link is ever one of these words.
     if arguments[:1] == ["keys"]:
         from wfbrowse.keys_cli import main as keys_main
 
         return keys_main(arguments[1:])
+    if arguments[:1] in (["get"], ["list"], ["open"]):
+        from wfbrowse.scripting import main as scripting_main
+
+        return scripting_main(arguments)
     parser = build_parser()
     args = parser.parse_args(arguments)
     try:

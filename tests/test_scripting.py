@@ -1,0 +1,435 @@
+"""`wfbrowse get`, `list` and `open` as real processes against a fake Datadog on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_API_KEY, TEST_APP_KEY
+from tests.tmux import TmuxSession, tmux_available
+from wfbrowse.demo.catalog import (
+    DEMO_WORKFLOW_ID,
+    MISSING_WORKFLOW_ID,
+    NOT_FOUND_INSTANCE_ID,
+    SUCCEEDED_INSTANCE_ID,
+    start_demo_server,
+)
+from wfbrowse.demo.server import FakeDatadog
+from wfbrowse.scripting import MAX_NESTING, load_saved_instance
+
+WORKFLOW = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+INSTANCE = "0b6bd0a3-5d07-4c47-a3b4-1e2f3a4b5c6d"
+INSTANCE_PATH = f"/api/v2/workflows/{WORKFLOW}/instances/{INSTANCE}"
+# Spacing, key order and number forms that re-encoding would change: --raw must keep them.
+BODY = (
+    b'{ "data": {"id": "0b6bd0a3-5d07-4c47-a3b4-1e2f3a4b5c6d", "type": "instances",\n'
+    b'  "attributes": {"n": 1.50, "big": 123456789012345678901234567890, '
+    b'"name": "caf\\u00e9 \xe2\x9c\x93", "z": null, "a": [1, 2]}}}\n'
+)
+
+
+def wfbrowse(
+    *args: str, env: Mapping[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[bytes]:
+    result = subprocess.run(
+        [sys.executable, "-m", "wfbrowse", *args],
+        capture_output=True,
+        env=dict(env),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    output = result.stdout + result.stderr
+    for key in (TEST_API_KEY, TEST_APP_KEY):
+        assert key.encode() not in output  # keys are never printed
+    assert b"Traceback" not in output
+    return result
+
+
+def one_error_line(result: subprocess.CompletedProcess[bytes]) -> str:
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("wfbrowse: ")
+    assert result.stdout == b""
+    return lines[0]
+
+
+@pytest.fixture
+def keyed_env() -> dict[str, str]:
+    return {**os.environ, "DD_API_KEY": TEST_API_KEY, "DD_APP_KEY": TEST_APP_KEY}
+
+
+@pytest.fixture
+def demo() -> Iterator[FakeDatadog]:
+    server = start_demo_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# -- get -----------------------------------------------------------------------------------------
+def test_get_prints_compact_json_when_piped_and_sends_the_env_keys(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=BODY)
+    result = wfbrowse("get", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=keyed_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    expected = json.dumps(json.loads(BODY), ensure_ascii=False, separators=(",", ":"))
+    assert result.stdout == expected.encode() + b"\n"
+    [request] = fake_datadog.requests
+    assert request.path == INSTANCE_PATH
+    assert request.header("DD-API-KEY") == TEST_API_KEY
+    assert request.header("DD-APPLICATION-KEY") == TEST_APP_KEY
+
+
+def test_get_raw_writes_the_exact_bytes(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=BODY)
+    link = f"https://api.datadoghq.com/api/v2/workflows/{WORKFLOW}/instances/{INSTANCE}"
+    result = wfbrowse("get", "--raw", link, "--api-url", fake_datadog.url, env=keyed_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    assert result.stdout == BODY
+
+
+def test_get_is_indented_on_a_terminal_with_controls_escaped(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    document = {"data": {"id": "x", "note": "bell\x07 \x1b]0;title\x07 \u202e é"}}
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
+    controller, terminal = os.openpty()
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "wfbrowse", "get", WORKFLOW, INSTANCE, "--api-url",
+             fake_datadog.url],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=keyed_env,
+            timeout=60,
+        )  # fmt: skip
+        output = os.read(controller, 65536).decode().replace("\r\n", "\n")
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert process.returncode == 0, process.stderr
+    assert process.stderr == b""
+    assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+    assert output.startswith('{\n  "data": {\n    "id": "x",\n')
+    assert "\\u001b]0;title\\u0007" in output and "\\u202e é" in output
+    assert json.loads(output) == document  # the escapes read back as the same text
+
+
+def test_get_output_round_trips_from_the_demo(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
+    result = wfbrowse(
+        "get", DEMO_WORKFLOW_ID, SUCCEEDED_INSTANCE_ID, "--api-url", demo.url, env=keyed_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(b"\n") == 1
+    assert json.loads(result.stdout)["data"]["id"] == SUCCEEDED_INSTANCE_ID
+
+
+REFUSED_PORT_ERRORS = ("connection refused", "cannot connect")
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code", "text"),
+    [
+        (400, '{"errors":["Invalid instance_id"]}', 2, "Invalid instance_id"),
+        (401, '{"errors":["Unauthorized"]}', 3, "API key rejected (HTTP 401)"),
+        (403, '{"errors":["Forbidden"]}', 3, "access denied (HTTP 403)"),
+        (
+            404,
+            '{"errors":[{"status":"404","code":"WORKFLOW_NOT_FOUND","title":"Not Found"}]}',
+            4,
+            "check the workflow ID",
+        ),
+        (
+            404,
+            '{"errors":[{"status":"404","code":"INSTANCE_NOT_FOUND","title":"Not Found"}]}',
+            4,
+            "check the instance ID",
+        ),
+        (429, '{"errors":["Too many requests"]}', 5, "rate limited"),
+        (500, '{"errors":["Internal Server Error"]}', 6, "Datadog server error (HTTP 500"),
+        (502, "<html><title>502 Bad Gateway</title></html>", 6, "Datadog server error"),
+        (200, "this is not json", 6, "not valid JSON"),
+        (200, "[1, 2]", 6, "expected a JSON object, got an array"),
+    ],
+)
+def test_get_errors_map_to_exit_codes(
+    fake_datadog: FakeDatadog,
+    keyed_env: dict[str, str],
+    status: int,
+    body: str,
+    code: int,
+    text: str,
+) -> None:
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=status, body=body)
+    result = wfbrowse("get", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=keyed_env)
+    assert result.returncode == code, result.stderr
+    assert text in one_error_line(result)
+
+
+def test_get_against_a_closed_port_is_a_network_error(keyed_env: dict[str, str]) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # The socket is closed again: nothing listens on the port.
+    url = f"http://127.0.0.1:{port}"
+    result = wfbrowse("get", WORKFLOW, INSTANCE, "--api-url", url, env=keyed_env)
+    assert result.returncode == 6
+    line = one_error_line(result)
+    assert any(text in line for text in REFUSED_PORT_ERRORS), line
+
+
+def test_get_demo_not_found_errors(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
+    missing = wfbrowse("get", MISSING_WORKFLOW_ID, INSTANCE, "--api-url", demo.url, env=keyed_env)
+    assert missing.returncode == 4
+    assert "workflow" in one_error_line(missing)
+    gone = wfbrowse(
+        "get", DEMO_WORKFLOW_ID, NOT_FOUND_INSTANCE_ID, "--api-url", demo.url, env=keyed_env
+    )
+    assert gone.returncode == 4
+    assert "instance" in one_error_line(gone)
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((WORKFLOW,), "get needs an instance ID too"),
+        (("not-a-uuid", INSTANCE), "workflow ID: 'not-a-uuid' is not a UUID"),
+        ((WORKFLOW, "nope"), "instance ID: 'nope' is not a UUID"),
+        (("https://example.com/x",), "not a Datadog link"),
+        ((), "the following arguments are required: TARGET"),
+        ((WORKFLOW, INSTANCE, "--site", "mars"), "mars"),
+        ((WORKFLOW, INSTANCE, "--api-url", "http://203.0.113.9"), "--api-url"),
+    ],
+)
+def test_get_usage_errors_exit_2_before_any_request(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str], args: tuple[str, ...], text: str
+) -> None:
+    result = wfbrowse("get", *args, env=keyed_env)
+    assert result.returncode == 2, result.stderr
+    assert text in one_error_line(result)
+    assert fake_datadog.requests == []
+
+
+def test_get_without_keys_exits_3_with_the_hint(fake_datadog: FakeDatadog) -> None:
+    result = wfbrowse("get", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=os.environ)
+    assert result.returncode == 3
+    line = one_error_line(result)
+    assert "set DD_API_KEY and DD_APP_KEY" in line
+    assert "wfbrowse keys set" in line
+    assert fake_datadog.requests == []
+
+
+def test_get_with_an_unknown_profile_is_a_usage_error(fake_datadog: FakeDatadog) -> None:
+    result = wfbrowse(
+        "get", WORKFLOW, INSTANCE, "--profile", "ghost", "--api-url", fake_datadog.url,
+        env=os.environ,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "unknown profile 'ghost'" in one_error_line(result)
+
+
+def test_get_help_lists_the_exit_codes() -> None:
+    result = wfbrowse("get", "--help", env=os.environ)
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    for line in ("3    authentication", "4    not found", "5    rate limited", "6    network"):
+        assert line in text
+
+
+# -- list ----------------------------------------------------------------------------------------
+def pages_seen(server: FakeDatadog) -> list[tuple[str, str]]:
+    return [
+        (request.query["page[number]"][0], request.query["page[size]"][0])
+        for request in server.requests
+    ]
+
+
+def test_list_prints_a_table_with_counts(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
+    result = wfbrowse(
+        "list", DEMO_WORKFLOW_ID, "--limit", "25", "--api-url", demo.url, env=keyed_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 1 + 25 + 1
+    assert lines[0].split() == ["STATUS", "INSTANCE", "ID", "START", "(UTC)", "DURATION", "SOURCE"]
+    assert lines[-1] == "25 of 134 runs · 105 succeeded, 20 failed, 8 canceled"
+    rows = [line.split() for line in lines[1:-1]]
+    assert rows[0][:2] == ["Running", "710d65fb-0caa-498c-bda6-51e23969aab0"]
+    assert "running" in rows[0]
+    succeeded = next(row for row in rows if row[1] == SUCCEEDED_INSTANCE_ID)
+    assert succeeded == [
+        "Succeeded", SUCCEEDED_INSTANCE_ID, "2025-06-02", "09:14:03", "8.4s", "monitor",
+    ]  # fmt: skip
+    assert pages_seen(demo) == [("0", "25")]
+
+
+def test_list_json_pages_until_the_limit(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
+    result = wfbrowse(
+        "list", DEMO_WORKFLOW_ID, "--limit", "130", "--json", "--api-url", demo.url, env=keyed_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 130
+    items = [json.loads(line) for line in lines]
+    assert all(isinstance(item, dict) and item["id"] for item in items)
+    assert len({item["id"] for item in items}) == 130
+    assert pages_seen(demo) == [("0", "100"), ("1", "100")]
+
+
+def test_list_json_with_limit_25(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
+    result = wfbrowse(
+        "list", DEMO_WORKFLOW_ID, "--limit", "25", "--json", "--api-url", demo.url, env=keyed_env
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 25
+    assert all("id" in json.loads(line) for line in lines)
+
+
+def test_list_stops_at_the_total(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
+    result = wfbrowse(
+        "list", DEMO_WORKFLOW_ID, "--limit", "500", "--json", "--api-url", demo.url, env=keyed_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 134
+    assert pages_seen(demo) == [("0", "100"), ("1", "100")]
+
+
+def test_list_escapes_server_text_in_the_table(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    item = {
+        "id": "evil\x1b[31m",
+        "attributes": {
+            "instanceStatus": {"detailsKind": "SUCCEEDED", "displayName": "Done\x1b]52;c;eA==\x07"},
+            "source": {"api\u202e": {}},
+            "startTimestamp": "2025-06-02T09:14:03.512884Z",
+            "endTimestamp": "2025-06-02T10:14:03.512884Z",
+        },
+    }
+    body = json.dumps({"data": [item], "meta": {"page": {"totalCount": 1}}})
+    path = f"/api/v2/workflows/{WORKFLOW}/instances"
+    fake_datadog.add_response("GET", path, status=200, body=body)
+    result = wfbrowse("list", WORKFLOW, "--api-url", fake_datadog.url, env=keyed_env)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert "Done\\x1b]52;c;eA==\\x07" in text
+    assert "evil\\x1b[31m" in text and "api\\u202e" in text
+    assert "1h 00m" in text
+    assert text.splitlines()[-1] == "1 of 1 runs"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (("--limit", "0"), 2, "must be at least 1"),
+        (("--limit", "x"), 2, "not a number"),
+    ],
+)
+def test_list_usage_errors(
+    keyed_env: dict[str, str], args: tuple[str, ...], code: int, text: str
+) -> None:
+    result = wfbrowse("list", DEMO_WORKFLOW_ID, *args, env=keyed_env)
+    assert result.returncode == code
+    assert text in one_error_line(result)
+
+
+def test_list_unknown_workflow_exits_4(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
+    result = wfbrowse("list", MISSING_WORKFLOW_ID, "--api-url", demo.url, env=keyed_env)
+    assert result.returncode == 4
+    assert "workflow not found" in one_error_line(result)
+
+
+# -- open ----------------------------------------------------------------------------------------
+def open_error(path: Path) -> str:
+    result = wfbrowse("open", str(path), env=os.environ)
+    assert result.returncode == 2, result.stderr
+    return one_error_line(result)
+
+
+def test_open_refuses_text_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "notes.json"
+    path.write_text('{"data": {\n  "id": oops}}\n', encoding="utf-8")
+    assert "is not valid JSON: Expecting value at line 2, column 9" in open_error(path)
+
+
+def test_open_refuses_an_array(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text('[{"id": 1}]', encoding="utf-8")
+    assert "holds an array, not a JSON object" in open_error(path)
+
+
+def test_open_refuses_deep_nesting(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"a":' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert f"nested deeper than {MAX_NESTING} levels" in open_error(path)
+
+
+def test_open_refuses_a_missing_file(tmp_path: Path) -> None:
+    assert "cannot open" in open_error(tmp_path / "nowhere.json")
+    assert "No such file" in open_error(tmp_path / "nowhere.json")
+
+
+def test_open_refuses_a_directory_and_an_empty_file(tmp_path: Path) -> None:
+    assert "cannot open" in open_error(tmp_path)
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"  \n")
+    assert "is empty" in open_error(empty)
+
+
+def test_open_refuses_a_huge_file_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as file:
+        file.truncate(65 * 1024 * 1024)  # sparse: no data is written
+    assert "is too large: 65.0 MiB (limit 64.0 MiB)" in open_error(path)
+
+
+def test_open_refuses_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"name": "caf\xe9"}')
+    assert "not UTF-8" in open_error(path)
+
+
+def test_load_saved_instance_accepts_what_the_api_sends(tmp_path: Path) -> None:
+    path = tmp_path / "saved.json"
+    path.write_bytes(b"\xef\xbb\xbf" + BODY)  # with a byte-order mark and a 30-digit integer
+    document = load_saved_instance(path)
+    assert document["data"]["attributes"]["big"] == 123456789012345678901234567890
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
+def test_open_shows_a_saved_get_as_a_tree(
+    demo: FakeDatadog, keyed_env: dict[str, str], tmp_path: Path
+) -> None:
+    saved = wfbrowse(
+        "get", DEMO_WORKFLOW_ID, SUCCEEDED_INSTANCE_ID, "--api-url", demo.url, env=keyed_env
+    )
+    assert saved.returncode == 0, saved.stderr
+    path = tmp_path / "run.json"
+    path.write_bytes(saved.stdout)
+    demo.stop()  # no network: nothing is left to answer
+    command = [sys.executable, "-m", "wfbrowse", "open", str(path)]
+    with TmuxSession(command, width=120, height=40) as term:
+        screen = term.wait_for("▾ data: {4 keys}", timeout=30)
+        assert "● Succeeded" in screen
+        assert "▸ included: [2 items]" in screen or "included" in screen
+        term.send_keys("C-q")
+        assert term.wait_exit() == 0
