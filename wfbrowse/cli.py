@@ -45,6 +45,11 @@ keys:
   keyring (--profile, else the default profile). They are never taken as arguments.
   wfbrowse keys set|list|test|delete   manage profiles (see `wfbrowse keys --help`)
 
+scripting (each has --help, with its exit codes):
+  wfbrowse get TARGET [--raw]          print a run's JSON
+  wfbrowse list WORKFLOW [--limit N] [--json]   a workflow's runs, newest first
+  wfbrowse open FILE                   browse a saved run (e.g. the output of get)
+
 environment:
   DD_API_KEY, DD_APP_KEY  the Datadog API and application keys; they win over any profile
   DD_SITE                 the default site, e.g. datadoghq.eu
