@@ -19,6 +19,7 @@ from wfbrowse import __version__
 from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
 from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.commands import WfBrowseCommands
+from wfbrowse.tui.history_control import HistoryControl
 from wfbrowse.tui.keys_control import KeysControl
 from wfbrowse.tui.run_actions import RunActions
 from wfbrowse.tui.site_picker import SitePicker
@@ -67,7 +68,7 @@ def _demo_option(run: DemoEntry) -> Text:
     return text
 
 
-class WfBrowseApp(KeysControl, RunActions):
+class WfBrowseApp(KeysControl, RunActions, HistoryControl):
     """Fetch a Datadog workflow instance and browse its JSON as a tree."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -82,6 +83,7 @@ class WfBrowseApp(KeysControl, RunActions):
         Binding("ctrl+k", "keys", "Keys"),
         Binding("f2", "profiles", "Profile", show=False),
         Binding("b", "runs", "Runs", show=False),
+        Binding("H", "history", "History", show=False),
     ]
 
     def __init__(self, options: LaunchOptions, *, document: dict[str, Any] | None = None) -> None:
@@ -184,6 +186,7 @@ class WfBrowseApp(KeysControl, RunActions):
             self._focus("#demo-runs")
         else:
             self._focus("#workflow")
+            self.call_after_refresh(self.offer_recent)
         if self.options.read_keyring and self.profile:
             # After the first frame: loading keyring takes CPU time, and a thread holding
             # the interpreter would hold that frame back.
@@ -295,6 +298,9 @@ class WfBrowseApp(KeysControl, RunActions):
             status.clear_message()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "recent-runs":
+            self.choose_recent(int(event.option.id or 0))
+            return
         if event.option_list.id != "demo-runs":
             return
         run = self.options.demo_runs[int(event.option.id or 0)]
@@ -360,6 +366,11 @@ class WfBrowseApp(KeysControl, RunActions):
             return
         self.open_runs(workflow_id)
 
+    def open_visit_ids(self, workflow_id: str, instance_id: str, site: Site | None) -> None:
+        """Reopen a run from the history: its IDs in the fields, its site, and fetch."""
+        self._fill(workflow_id, instance_id, site)
+        self.action_fetch()
+
     def on_runs_screen_run_chosen(self, message: RunsScreen.RunChosen) -> None:
         self.pop_screen()
         self._fill(message.workflow_id, message.instance_id, None)
@@ -424,6 +435,7 @@ class WfBrowseApp(KeysControl, RunActions):
         view.show(result.data)
         self._focus("#tree")
         status.show_info(f"loaded instance {instance_id}")
+        self.record_run(result.data)
 
     async def _show_opened_document(self) -> None:
         assert self._opened_document is not None

@@ -18,6 +18,7 @@ KEYS = [
     ("Ctrl+S", "choose the site"),
     ("Ctrl+K / F2", "keys screen / switch profile"),
     ("b", "the workflow's runs (a workflow ID with no instance opens them too)"),
+    ("H", "the runs opened before (history)"),
     ("Esc", "cancel a fetch, close search, leave a field"),
     ("Tree", ""),
     ("j k ↓ ↑", "move"),

@@ -1,0 +1,64 @@
+"""History in the app: recorded after a fetch, offered when the app starts, reopened."""
+
+from __future__ import annotations
+
+from tests.cassettes import load_interaction, serve
+from tests.screen import screen_text
+from wfbrowse.history import history_file, load_history
+from wfbrowse.tui.app import WfBrowseApp
+
+WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
+
+
+async def settle(app: WfBrowseApp, pilot) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_a_fetched_run_is_remembered_and_reopened_after_a_restart(
+    fake_datadog, launch_options
+) -> None:
+    serve(
+        fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"), times=3
+    )
+    first = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with first.run_test(size=(120, 36)) as pilot:
+        await settle(first, pilot)
+    visits, warning = load_history()
+    assert warning is None
+    [visit] = visits
+    assert (visit.workflow_id, visit.instance_id, visit.status) == (WF, INST, "Canceled")
+    assert visit.workflow_name == "Max Jul 24 2024 02:38"
+    assert "api_key" not in history_file().read_text().lower()
+    # A new session: the empty screen offers it; Enter reopens it.
+    second = WfBrowseApp(launch_options(fake_datadog))
+    async with second.run_test(size=(120, 36)) as pilot:
+        await settle(second, pilot)
+        assert "Max Jul 24 2024 02:38  Canceled" in screen_text(second)
+        second.screen.set_focus(second.query_one("#recent-runs"))
+        await pilot.press("enter")
+        await settle(second, pilot)
+        assert "● Canceled" in screen_text(second)
+        # And from the history screen.
+        await pilot.press("H")
+        await settle(second, pilot)
+        assert "Runs opened before" in screen_text(second)
+        await pilot.press("enter")
+        await settle(second, pilot)
+        assert "● Canceled" in screen_text(second)
+    gets = [r for r in fake_datadog.requests if r.method == "GET"]
+    assert len(gets) == 3
+
+
+async def test_a_corrupt_history_is_set_aside_with_a_message(fake_datadog, launch_options) -> None:
+    history_file().parent.mkdir(parents=True, exist_ok=True)
+    history_file().write_text("{not json")
+    app = WfBrowseApp(launch_options(fake_datadog))
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "history.json" in screen and "broken" in screen
+    aside = list(history_file().parent.glob("history.json.broken-*"))
+    assert len(aside) == 1 and aside[0].read_text() == "{not json"
