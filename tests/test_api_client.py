@@ -675,3 +675,19 @@ async def test_tls_error_for_an_untrusted_certificate(test_credentials, tmp_path
         thread.join(timeout=5)
     assert "certificate verify failed" in caught.value.message
     assert "SSL_CERT_FILE" in caught.value.hint
+
+
+async def test_after_a_429_nothing_is_sent_before_the_reset(server, client):
+    server.add_response(
+        "GET",
+        INSTANCE_PATH,
+        status=429,
+        body='{"errors":["Too many requests"]}',
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "30", "X-RateLimit-Limit": "5"},
+    )
+    with pytest.raises(RateLimited):
+        await client.get_instance(WF, INST)
+    with pytest.raises(RateLimited) as caught:
+        await client.validate()  # any request, any endpoint
+    assert "nothing is sent" in caught.value.message
+    assert len(server.requests) == 1  # the second one never left

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import socket
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from wfbrowse.errors import (
     InvalidCredentials,
     InvalidResponse,
     MissingCredentials,
+    RateLimited,
     RequestTimeout,
     ResponseTooLarge,
     TlsError,
@@ -41,6 +43,7 @@ from wfbrowse.jsonload import loads_exact
 from wfbrowse.ratelimit import RateLimit
 from wfbrowse.sites import is_loopback_url
 from wfbrowse.textsafe import escape_controls
+from wfbrowse.watch import RateGate
 
 if TYPE_CHECKING:
     import httpx
@@ -85,6 +88,7 @@ class DatadogClient:
         self.max_body_bytes = max_body_bytes
         self.user_agent = user_agent or f"wfbrowse/{wfbrowse.__version__}"
         self.last_rate_limit: RateLimit | None = None
+        self.gate = RateGate()  # shared by every request this client sends
         self.on_rate_limit: Callable[[RateLimit], None] | None = None
         self._client: httpx.AsyncClient | None = None
 
@@ -186,16 +190,27 @@ class DatadogClient:
         method: str = "GET",
     ) -> ApiResult:
         headers = self._auth_headers()
+        # After a 429, or with the budget spent, nothing goes out before the reset: the
+        # request is answered here, without being sent.
+        wait = self.gate.wait_needed(time.monotonic())
+        if wait > 0:
+            raise RateLimited(
+                f"rate limited: nothing is sent for {math.ceil(wait)} s, until the limit resets",
+                "wait for the reset shown in the status bar",
+                rate_limit=self.last_rate_limit,
+            )
         # None unless the debug log is on (--log): then this request and its answer go there.
         trace = HttpTrace.begin(method, self.base_url + path, headers, headers.values())
         try:
             result = await self._send(method, path, headers, params, endpoint, trace)
         except WfError as error:
+            self.gate.note(error.rate_limit, status=error.status or 0, now=time.monotonic())
             if self._credentials is not None:
                 error.redact((self._credentials.api_key, self._credentials.app_key))
             if trace is not None:
                 trace.failed(error, error.status)
             raise
+        self.gate.note(result.rate_limit, status=result.status, now=time.monotonic())
         if trace is not None:
             trace.succeeded(result.status, result.size)
         return result
