@@ -146,6 +146,18 @@ class FlatTree:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def expanded_nodes(self) -> list[Node]:
+        """Every node built and open (ranges aside), shallow ones first."""
+        found: list[Node] = []
+        stack = list(self.root.children or [])
+        while stack:
+            node = stack.pop()
+            if node.expanded:
+                if node.span is None:
+                    found.append(node)
+                stack.extend(node.children or [])
+        return found
+
     def close(self) -> None:
         """Break the parent/child links of every node built, so that plain reference
         counting frees the tree at once, without waiting for the cycle collector (which

@@ -24,6 +24,7 @@ from wfbrowse.tui.keys_control import KeysControl
 from wfbrowse.tui.run_actions import RunActions
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
+from wfbrowse.tui.watch_control import WatchControl
 
 # Start-up imports only what the first frame shows. The tree and everything behind it
 # (jsontree, jsonpath, instance) load with the first run, the HTTP client with the first
@@ -68,7 +69,7 @@ def _demo_option(run: DemoEntry) -> Text:
     return text
 
 
-class WfBrowseApp(KeysControl, RunActions, HistoryControl):
+class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl):
     """Fetch a Datadog workflow instance and browse its JSON as a tree."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -84,6 +85,7 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl):
         Binding("f2", "profiles", "Profile", show=False),
         Binding("b", "runs", "Runs", show=False),
         Binding("H", "history", "History", show=False),
+        Binding("w", "toggle_watch", "Watch", show=False),
     ]
 
     def __init__(self, options: LaunchOptions, *, document: dict[str, Any] | None = None) -> None:
@@ -402,12 +404,18 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl):
     def refresh_run(self, workflow_id: str, instance_id: str) -> None:
         self._fetch(workflow_id, instance_id)
 
+    def refresh_watched(self, workflow_id: str, instance_id: str) -> None:
+        self._fetch(workflow_id, instance_id, quiet=True)
+
     @work(exclusive=True, group="fetch", exit_on_error=False)
-    async def _fetch(self, workflow_id: str, instance_id: str) -> None:
+    async def _fetch(self, workflow_id: str, instance_id: str, *, quiet: bool = False) -> None:
+        """Fetch a run; `quiet` for the live watch's refreshes (no spinner, no focus move)."""
         from wfbrowse.errors import WfError
 
         status = self.query_one(StatusBar)
-        status.start_busy(f"fetching {instance_id} … (Esc cancels)")
+        if not quiet:
+            self.stop_watch()  # a fetch asked for by the user replaces the watch's plan
+            status.start_busy(f"fetching {instance_id} … (Esc cancels)")
         client = self._get_client()
         try:
             result = await client.get_instance(workflow_id, instance_id)
@@ -416,6 +424,8 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl):
             if error.status is not None:
                 status.last_request = f"HTTP {error.status}"
             status.show_error(error.one_line())
+            if quiet:
+                self.watch_failed()
         except Exception as error:  # a bug, not a network or server failure
             # Only the type: the message of an unexpected error is not known to be key-free.
             status.show_error(
@@ -423,19 +433,27 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl):
                 "the previous run stays on screen"
             )
         else:
-            await self._show_result(result, instance_id)
+            await self._show_result(result, (workflow_id, instance_id), quiet=quiet)
         finally:
-            status.stop_busy()
+            if not quiet:
+                status.stop_busy()
 
-    async def _show_result(self, result: ApiResult, instance_id: str) -> None:
+    async def _show_result(
+        self, result: ApiResult, ids: tuple[str, str], *, quiet: bool = False
+    ) -> None:
         status = self.query_one(StatusBar)
         status.record_request(result.status, result.elapsed_ms, result.size)
         status.rate_limit = result.rate_limit or status.rate_limit
+        changed = self.changes_since_last(result.data, ids)
         view = await self._run_view()
-        view.show(result.data)
-        self._focus("#tree")
-        status.show_info(f"loaded instance {instance_id}")
-        self.record_run(result.data)
+        view.show(result.data, changed)
+        if not quiet:
+            self._focus("#tree")
+            status.show_info(f"loaded instance {ids[1]}")
+            self.record_run(result.data)
+        elif changed:
+            status.show_info(f"refreshed: {len(changed):,} value(s) changed, marked")
+        self.after_fetch(result.data, ids, changed)
 
     async def _show_opened_document(self) -> None:
         assert self._opened_document is not None

@@ -19,6 +19,7 @@ KEYS = [
     ("Ctrl+K / F2", "keys screen / switch profile"),
     ("b", "the workflow's runs (a workflow ID with no instance opens them too)"),
     ("H", "the runs opened before (history)"),
+    ("w", "live watch of a running run: off, or on again"),
     ("Esc", "cancel a fetch, close search, leave a field"),
     ("Tree", ""),
     ("j k ↓ ↑", "move"),

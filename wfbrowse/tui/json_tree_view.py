@@ -87,6 +87,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         "json-tree--guide",
         "json-tree--fold",
         "json-tree--cursor",
+        "json-tree--changed",
     }
 
     DEFAULT_CSS = """
@@ -105,6 +106,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         & > .json-tree--range { color: $text-primary; }
         & > .json-tree--guide { color: $surface-lighten-2; }
         & > .json-tree--fold { color: $text-primary; }
+        & > .json-tree--changed { background: $warning 25%; text-style: bold; }
         & > .json-tree--cursor {
             background: $block-cursor-blurred-background;
             text-style: $block-cursor-blurred-text-style;
@@ -146,6 +148,8 @@ class JsonTreeView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.model = FlatTree({})
         self._styles: dict[str, Style] = {}
+        # Paths whose values changed at the last refresh: marked until the next one.
+        self.changed: set[tuple[str | int, ...]] = set()
 
     # -- content -------------------------------------------------------------------------------
     def load(self, document: Any) -> None:
@@ -167,6 +171,27 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.cursor_row = 0
         # After the first frame is on screen: the collection costs tens of ms on a big run.
         self.call_after_refresh(_keep_collector_off_the_document)
+
+    def reload(self, document: Any, changed: set[tuple[str | int, ...]]) -> None:
+        """Show a newer version of the same document as the user left the old one: the same
+        nodes open, the cursor on the same path, the same scroll position; values that
+        changed are marked."""
+        opened = [node.path for node in self.model.expanded_nodes()]
+        cursor = self.cursor_node.path if self.cursor_node is not None else None
+        scroll_y = self.scroll_offset.y
+        self.model.close()
+        self.model = FlatTree(document)
+        for path in sorted(opened, key=len):
+            row = reveal(self.model, path)
+            if row is not None:
+                self.model.expand(row)
+        self.changed = changed
+        self._sync_size()
+        row = reveal(self.model, cursor) if cursor else None
+        self.scroll_to(0, scroll_y, animate=False, immediate=True)
+        self.set_reactive(JsonTreeView.cursor_row, row if row is not None else 0)
+        self.cursor_row = self.cursor_row  # announce it, without scrolling away
+        self.refresh()
 
     @property
     def cursor_node(self) -> Node | None:
@@ -356,6 +381,10 @@ class JsonTreeView(ScrollView, can_focus=True):
         if isinstance(node.value, str) and len(parts[-1].text) > room:
             # Cut long strings to the room left, so the "(N chars)" note stays in view.
             parts[-1] = scalar_preview(node.value, max(8, room - 18))
-        for part in parts:
-            segments.append(Segment(part.text, base + self._style(part.kind)))
+        changed = self.changed and node.path in self.changed
+        for index, part in enumerate(parts):
+            style = base + self._style(part.kind)
+            if changed and index == len(parts) - 1:
+                style += self._style("changed")
+            segments.append(Segment(part.text, style))
         return segments

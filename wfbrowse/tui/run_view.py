@@ -43,8 +43,14 @@ class RunView(Vertical):
         yield JsonTreeView(id="tree")
         yield Static(id="path")
 
-    def show(self, document: Any) -> None:
-        self.query_one(JsonTreeView).load(document)
+    def show(self, document: Any, changed: set[tuple[str | int, ...]] | None = None) -> None:
+        """A new run (`changed` None), or a refresh of the one on screen that keeps the
+        tree as it was and marks what changed."""
+        tree = self.query_one(JsonTreeView)
+        if changed is None:
+            tree.load(document)
+        else:
+            tree.reload(document, changed)
         run = details(document)
         self.summary = run.summary
         self.query_one(SummaryPanel).show(run)

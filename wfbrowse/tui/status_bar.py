@@ -47,6 +47,8 @@ class StatusBar(Widget):
     last_request: reactive[str] = reactive("")
     rate_limit: reactive[RateLimit | None] = reactive(None)
     busy: reactive[bool] = reactive(False)
+    watch_due: reactive[float | None] = reactive(None)  # monotonic time of the next refresh
+    watch_reason: reactive[str] = reactive("")
 
     SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -57,8 +59,23 @@ class StatusBar(Widget):
         self._spin = self.set_interval(0.1, self._spin_once, pause=True)
 
     def _tick(self) -> None:
-        if self.rate_limit is not None:
+        if self.rate_limit is not None or self.watch_due is not None:
             self.refresh()
+
+    def set_watch(self, due: float | None, reason: str) -> None:
+        """The live watch's next refresh (a countdown), or its state when none is planned."""
+        self.watch_due = due
+        self.watch_reason = reason
+
+    def _watch_text(self) -> str:
+        if self.watch_due is None:
+            return self.watch_reason
+        import time
+
+        left = max(0, round(self.watch_due - time.monotonic()))
+        if self.watch_reason.startswith("waiting"):
+            return f"watch: rate limit resets in {left}s"
+        return f"watch ⟳ {left}s"
 
     def _spin_once(self) -> None:
         self._frame += 1
@@ -125,7 +142,12 @@ class StatusBar(Widget):
         return text
 
     def render(self) -> Text:
-        facts = [f"site {self.site}" if self.site else "", self.keys, self.last_request]
+        facts = [
+            f"site {self.site}" if self.site else "",
+            self.keys,
+            self.last_request,
+            self._watch_text(),
+        ]
         if self.rate_limit is not None:
             facts.append(escape_controls(self.rate_limit.describe()))
         facts_line = Text(" │ ".join(fact for fact in facts if fact), style="dim")
