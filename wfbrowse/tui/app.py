@@ -21,6 +21,7 @@ from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.commands import WfBrowseCommands
 from wfbrowse.tui.history_control import HistoryControl
 from wfbrowse.tui.keys_control import KeysControl
+from wfbrowse.tui.open_runs import KeptRun, OpenRuns
 from wfbrowse.tui.run_actions import RunActions
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
@@ -69,7 +70,7 @@ def _demo_option(run: DemoEntry) -> Text:
     return text
 
 
-class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl):
+class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRuns):
     """Fetch a Datadog workflow instance and browse its JSON as a tree."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -86,6 +87,7 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl):
         Binding("b", "runs", "Runs", show=False),
         Binding("H", "history", "History", show=False),
         Binding("w", "toggle_watch", "Watch", show=False),
+        Binding("o", "switch_run", "Open runs", show=False),
     ]
 
     def __init__(self, options: LaunchOptions, *, document: dict[str, Any] | None = None) -> None:
@@ -104,6 +106,8 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl):
         self._client_base: str | None = None
         self._keystore: KeyStore | None = None
         self._runs_screen: RunsScreen | None = None
+        self._kept: dict[tuple[str, str], KeptRun] = {}
+        self._shown_ids: tuple[str, str] | None = None
         self._open_runs_after_keys = False
         self._filling = False  # set while the app itself writes into the ID fields
         self._bad_field: tuple[str | None, str] | None = None  # (field id, value) in error
@@ -445,8 +449,10 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl):
         status.record_request(result.status, result.elapsed_ms, result.size)
         status.rate_limit = result.rate_limit or status.rate_limit
         changed = self.changes_since_last(result.data, ids)
+        self.keep_current_run(ids)
         view = await self._run_view()
         view.show(result.data, changed)
+        self._shown_ids = ids
         if not quiet:
             self._focus("#tree")
             status.show_info(f"loaded instance {ids[1]}")

@@ -20,6 +20,7 @@ KEYS = [
     ("b", "the workflow's runs (a workflow ID with no instance opens them too)"),
     ("H", "the runs opened before (history)"),
     ("w", "live watch of a running run: off, or on again"),
+    ("o", "switch to another run opened in this session, as you left it"),
     ("Esc", "cancel a fetch, close search, leave a field"),
     ("Tree", ""),
     ("j k ↓ ↑", "move"),

@@ -172,6 +172,23 @@ class JsonTreeView(ScrollView, can_focus=True):
         # After the first frame is on screen: the collection costs tens of ms on a big run.
         self.call_after_refresh(_keep_collector_off_the_document)
 
+    def detach(self) -> FlatTree:
+        """Hand over the current tree (to keep it for later) and start from an empty one."""
+        model = self.model
+        self.model = FlatTree({})
+        self.changed = set()
+        return model
+
+    def adopt(self, model: FlatTree, cursor_row: int, scroll_y: float) -> None:
+        """Show a tree kept from earlier, with its cursor and scroll position."""
+        self.model.close()
+        self.model = model
+        self.changed = set()
+        self._sync_size()
+        self.scroll_to(0, scroll_y, animate=False, immediate=True)
+        self.set_reactive(JsonTreeView.cursor_row, cursor_row)
+        self.cursor_row = self.cursor_row  # validate and announce
+
     def reload(self, document: Any, changed: set[tuple[str | int, ...]]) -> None:
         """Show a newer version of the same document as the user left the old one: the same
         nodes open, the cursor on the same path, the same scroll position; values that

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from wfbrowse.instance import RunSummary, details
 from wfbrowse.jsonpath import jq_path
-from wfbrowse.jsontree import reveal
+from wfbrowse.jsontree import FlatTree, reveal
 from wfbrowse.tui.json_tree_view import JsonTreeView
 from wfbrowse.tui.summary_panel import SummaryPanel
 
@@ -51,6 +51,15 @@ class RunView(Vertical):
             tree.load(document)
         else:
             tree.reload(document, changed)
+        run = details(document)
+        self.summary = run.summary
+        self.query_one(SummaryPanel).show(run)
+        self._fit_panel()
+
+    def restore(self, document: Any, model: FlatTree, cursor_row: int, scroll_y: float) -> None:
+        """Show a run opened earlier exactly as it was left: its tree, cursor and scroll."""
+        tree = self.query_one(JsonTreeView)
+        tree.adopt(model, cursor_row, scroll_y)
         run = details(document)
         self.summary = run.summary
         self.query_one(SummaryPanel).show(run)

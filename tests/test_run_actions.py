@@ -1,4 +1,4 @@
-"""Saving the run on screen to a file, and cancelling a running run."""
+"""Saving the run to a file, cancelling a running run, and several runs open at once."""
 
 from __future__ import annotations
 
@@ -137,3 +137,40 @@ async def test_saying_no_to_cancel_sends_nothing(fake_datadog, launch_options) -
         await settle(app, pilot)
         assert "● Running" in screen_text(app)
     assert all(r.method == "GET" for r in fake_datadog.requests)
+
+
+async def test_several_runs_open_each_kept_as_it_was_left(fake_datadog, launch_options) -> None:
+    from wfbrowse.tui.json_tree_view import JsonTreeView
+
+    other = "11111111-2222-4333-8444-555555555555"
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    second = with_status("SUCCEEDED", "Succeeded")
+    second["data"]["id"] = other
+    fake_datadog.add_response(
+        "GET", f"/api/v2/workflows/{WF}/instances/{other}", status=200, body=json.dumps(second)
+    )
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        tree.reveal_path(("data", "attributes", "source", "manual", "actingUser", "userEmail"))
+        await pilot.pause()
+        left_at = tree.cursor_node.path if tree.cursor_node else None
+        app.query_one("#instance", Input).value = other
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert "● Succeeded" in screen_text(app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Open runs" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "● Canceled" in screen
+        assert "back to run" in screen
+        assert tree.cursor_node is not None and tree.cursor_node.path == left_at
+        assert 'userEmail: "max.gale@datadoghq.com"' in screen  # still unfolded
+        await pilot.press("o", "enter")  # and back to the other one
+        await settle(app, pilot)
+        assert "● Succeeded" in screen_text(app)
+    assert len([r for r in fake_datadog.requests if r.method == "GET"]) == 2  # no refetch
