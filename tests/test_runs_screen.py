@@ -147,3 +147,27 @@ async def test_demo_workflow_runs_from_an_empty_instance_field(demo_server, laun
         await pilot.pause()
         assert len(app.screen_stack) == 1  # Esc: back on the main screen
         assert app.query_one("#workflow", Input).value == DEMO_WORKFLOW_ID
+
+
+async def test_cancel_from_the_list_asks_and_sends_one_put(demo_server, launch_options) -> None:
+    from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID, RUNNING_INSTANCE_ID, SUCCEEDED_INSTANCE_ID
+
+    app = WfBrowseApp(launch_options(demo_server, workflow_id=DEMO_WORKFLOW_ID))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(SUCCEEDED_INSTANCE_ID))
+        await pilot.press("c")  # a finished run: nothing to cancel, nothing sent
+        await pilot.pause()
+        assert "only a running run can be canceled" in screen_text(app)
+        table.move_cursor(row=table.get_row_index(RUNNING_INSTANCE_ID))
+        await pilot.press("c")
+        await pilot.pause()
+        assert f"Cancel run {RUNNING_INSTANCE_ID}?" in screen_text(app)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert f"asked Datadog to cancel {RUNNING_INSTANCE_ID}" in screen_text(app)
+    puts = [r for r in demo_server.requests if r.method == "PUT"]
+    assert [r.path for r in puts] == [
+        f"/api/v2/workflows/{DEMO_WORKFLOW_ID}/instances/{RUNNING_INSTANCE_ID}/cancel"
+    ]

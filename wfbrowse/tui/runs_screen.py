@@ -76,6 +76,7 @@ class RunsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("m", "load_more", "Load more"),
+        Binding("c", "cancel_run", "Cancel run"),
     ]
 
     class RunChosen(Message):
@@ -91,6 +92,7 @@ class RunsScreen(Screen[None]):
         self._next_page = 0
         self._total: int | None = None
         self._shown = 0
+        self._run_is_running: dict[str, bool] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -148,6 +150,9 @@ class RunsScreen(Screen[None]):
             row = run_row(item)
             if row is not None:
                 table.add_row(*row, key=item["id"])
+                self._run_is_running[item["id"]] = (
+                    _dig(item, "attributes", "instanceStatus", "detailsKind") == "IN_PROGRESS"
+                )
                 self._shown += 1
         self._next_page = page + 1
         meta = result.data.get("meta")
@@ -179,3 +184,36 @@ class RunsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_cancel_run(self) -> None:
+        """`c`: cancel the highlighted run, if it is running, after asking; one request."""
+        from wfbrowse.tui.dialogs import ConfirmScreen
+
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        instance_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if not instance_id or not self._run_is_running.get(instance_id):
+            self._say("only a running run can be canceled")
+            return
+        question = Text(f"Cancel run {instance_id}? It stops the workflow in Datadog.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._cancel(instance_id)
+
+        self.app.push_screen(ConfirmScreen(question, "Cancel the run", "Keep it running"), answered)
+
+    @work(exclusive=True, group="runs-cancel", exit_on_error=False)
+    async def _cancel(self, instance_id: str) -> None:
+        from wfbrowse.errors import WfError
+
+        try:
+            await self._client.cancel_instance(self.workflow_id, instance_id)
+        except WfError as error:
+            self._say(f"not canceled: {error.one_line()}", "bold red")
+            return
+        self._run_is_running[instance_id] = False
+        table = self.query_one(DataTable)
+        table.update_cell(instance_id, table.ordered_columns[0].key, Text("● Canceling", "yellow"))
+        self._say(f"asked Datadog to cancel {instance_id}")
