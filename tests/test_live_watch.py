@@ -138,4 +138,3 @@ async def test_w_turns_the_watch_off_and_on(fake_datadog: FakeDatadog, launch_op
         await pilot.pause(3)
         assert run.served > served
     assert run.over_limit == 0
-
