@@ -39,7 +39,7 @@ from wfbrowse.errors import (
     error_from_response,
     parse_error_body,
 )
-from wfbrowse.jsonload import loads_exact
+from wfbrowse.jsonload import json_kind, loads_exact
 from wfbrowse.ratelimit import RateLimit
 from wfbrowse.sites import is_loopback_url
 from wfbrowse.textsafe import escape_controls
@@ -378,7 +378,7 @@ async def _parse_object(body: bytes, status: int) -> dict[str, Any]:
         text = body.decode("utf-8", "replace").removeprefix("\ufeff")
         raise InvalidResponse(_not_json_message(text, exc)) from None
     if not isinstance(data, dict):
-        raise InvalidResponse(f"expected a JSON object, got {_json_kind(data)}")
+        raise InvalidResponse(f"expected a JSON object, got {json_kind(data)}")
     return data
 
 
@@ -393,18 +393,6 @@ def _not_json_message(text: str, exc: ValueError) -> str:
         # A captive portal or a proxy's page answering 200 in the API's place.
         return f"expected JSON, got an HTML page: {detail}"
     return "the response is not valid JSON"
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"
 
 
 def _timeout_error(exc: BaseException, where: str, connect: float, read: float) -> RequestTimeout:

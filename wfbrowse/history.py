@@ -16,13 +16,13 @@ platformdirs is imported on first use: the command line's fast paths never need 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from wfbrowse.privatefiles import set_aside_with_warning, write_json
 
 __all__ = [
     "FIELDS",
@@ -131,31 +131,8 @@ def _to_json(visits: list[Visit], extra: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _utc_stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _set_aside(path: Path) -> Path:
-    """Rename the unreadable file next to itself, under a name no earlier copy has."""
-    base = path.with_name(f"{path.name}.broken-{_utc_stamp()}")
-    target = base
-    counter = 1
-    while target.exists():
-        target = base.with_name(f"{base.name}-{counter}")
-        counter += 1
-    os.replace(path, target)
-    return target
-
-
 def _warn_and_set_aside(file: Path, why: str) -> str:
-    try:
-        aside = _set_aside(file)
-    except OSError as error:
-        return (
-            f"ignoring the history in {file} ({why}); it could not be renamed aside "
-            f"({type(error).__name__}): fix or remove it"
-        )
-    return f"ignoring the history in {file} ({why}); the file was moved to {aside}"
+    return set_aside_with_warning(file, "history", why)
 
 
 def _load(file: Path) -> tuple[list[Visit], dict[str, Any], str | None]:
@@ -214,21 +191,4 @@ def record_visit(visit: Visit, path: Path | None = None) -> str | None:
 
 
 def _write(file: Path, data: dict[str, Any]) -> None:
-    """Write atomically (readers see the old file or the new one, never half), mode 0600."""
-    import tempfile
-
-    folder = file.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    payload = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-    handle, temp_name = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, 0o600)  # mkstemp already does; made explicit for other platforms
-        os.replace(temp_name, file)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    write_json(file, data, indent=1)

@@ -44,3 +44,18 @@ def loads_exact(data: bytes) -> Any:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, for messages: "an array", "a string"..."""
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "an object"
+    return "a number"

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from wfbrowse.jsonload import MAX_NESTING, loads_exact
+from wfbrowse.jsonload import MAX_NESTING, json_kind, loads_exact
 from wfbrowse.keys_cli import Failure, profile_name
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
@@ -394,18 +394,6 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB"
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"
-
-
 # A run of 19 or more digits may be an integer beyond 64 bits, which orjson turns into a
 # float without a word: such documents are parsed again by `json`, which keeps it exact.
 def load_saved_instance(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -448,7 +436,7 @@ def load_saved_instance(path: str | os.PathLike[str]) -> dict[str, Any]:
         ) from None
     if not isinstance(document, dict):
         raise SavedFileError(
-            f"{name} holds {_kind(document)}, not a JSON object like the instance "
+            f"{name} holds {json_kind(document)}, not a JSON object like the instance "
             "`wfbrowse get` prints"
         )
     return document

@@ -15,12 +15,12 @@ platformdirs is imported on first use: the command line's fast paths never need 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from wfbrowse.privatefiles import set_aside_with_warning, write_json
 
 __all__ = [
     "MAX_PROFILE_NAME",
@@ -135,24 +135,6 @@ def _to_json(config: Config) -> dict[str, Any]:
     return data
 
 
-def _utc_stamp() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _set_aside(path: Path) -> Path:
-    """Rename the unreadable file next to itself, under a name no earlier copy has."""
-    base = path.with_name(f"{path.name}.broken-{_utc_stamp()}")
-    target = base
-    counter = 1
-    while target.exists():
-        target = base.with_name(f"{base.name}-{counter}")
-        counter += 1
-    os.replace(path, target)
-    return target
-
-
 def load_config(path: Path | None = None) -> tuple[Config, str | None]:
     """The settings, and a one-line warning when the file had to be set aside.
 
@@ -175,37 +157,9 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
 
 
 def _warn_and_set_aside(file: Path, why: str) -> str:
-    try:
-        aside = _set_aside(file)
-    except OSError as error:
-        return (
-            f"ignoring the settings in {file} ({why}); it could not be renamed aside "
-            f"({type(error).__name__}): fix or remove it"
-        )
-    return f"ignoring the settings in {file} ({why}); the file was moved to {aside}"
+    return set_aside_with_warning(file, "settings", why)
 
 
 def save_config(config: Config, path: Path | None = None) -> None:
-    """Write the settings atomically: readers see the old file or the new one, never half.
-
-    The temporary file is created in the same folder (so os.replace is a rename on one file
-    system) with mode 0600, which the final file keeps.
-    """
-    import tempfile
-
-    file = config_file() if path is None else path
-    folder = file.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    payload = json.dumps(_to_json(config), indent=2, ensure_ascii=False) + "\n"
-    handle, temp_name = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, 0o600)  # mkstemp already does; made explicit for other platforms
-        os.replace(temp_name, file)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    """Write the settings atomically, mode 0600: readers see the old file or the new one."""
+    write_json(config_file() if path is None else path, _to_json(config))
