@@ -62,3 +62,22 @@ async def test_a_corrupt_history_is_set_aside_with_a_message(fake_datadog, launc
         assert "history.json" in screen and "broken" in screen
     aside = list(history_file().parent.glob("history.json.broken-*"))
     assert len(aside) == 1 and aside[0].read_text() == "{not json"
+
+
+async def test_demo_runs_stay_out_of_the_history(demo_server, launch_options) -> None:
+    from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID, SUCCEEDED_INSTANCE_ID
+    from wfbrowse.launch import DemoEntry
+
+    demo = (DemoEntry("succeeded", DEMO_WORKFLOW_ID, SUCCEEDED_INSTANCE_ID, "a run"),)
+    app = WfBrowseApp(
+        launch_options(
+            demo_server,
+            demo_runs=demo,
+            workflow_id=DEMO_WORKFLOW_ID,
+            instance_id=SUCCEEDED_INSTANCE_ID,
+        )
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert "● Succeeded" in screen_text(app)
+    assert not history_file().exists()

@@ -351,10 +351,11 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             self.query_one(StatusBar).show_error(str(error))
             return
         current = self._runs_screen
-        if current is None or current.workflow_id != workflow_id:
+        client = self._get_client()  # another site or API URL means another client
+        if current is None or current.workflow_id != workflow_id or current.client is not client:
             if current is not None:
                 self.uninstall_screen(current)
-            current = RunsScreen(workflow_id, self._get_client())
+            current = RunsScreen(workflow_id, client)
             self.install_screen(current, name="runs")
             self._runs_screen = current
         self.push_screen("runs")

@@ -18,6 +18,7 @@ from wfbrowse.tui.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from wfbrowse.history import Visit
+    from wfbrowse.launch import LaunchOptions
     from wfbrowse.sites import Site
 
 RECENT_ON_EMPTY_SCREEN = 5
@@ -33,6 +34,7 @@ def visit_label(visit: Visit) -> Text:
 
 
 class HistoryControl(App[None]):
+    options: LaunchOptions
     site: Site
     profile: str | None
     _recent: list[Visit]
@@ -47,6 +49,8 @@ class HistoryControl(App[None]):
         from wfbrowse.history import Visit, record_visit, utc_now_iso
         from wfbrowse.instance import summarize
 
+        if self.options.is_demo:
+            return  # the demo's runs are not the user's: they stay out of the history
         summary = summarize(document)
         if summary.workflow_id is None or summary.instance_id is None:
             return

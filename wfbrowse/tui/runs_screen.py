@@ -88,7 +88,7 @@ class RunsScreen(Screen[None]):
     def __init__(self, workflow_id: str, client: DatadogClient) -> None:
         super().__init__()
         self.workflow_id = workflow_id
-        self._client = client
+        self.client = client
         self._next_page = 0
         self._total: int | None = None
         self._shown = 0
@@ -117,7 +117,7 @@ class RunsScreen(Screen[None]):
         from wfbrowse.errors import WfError
 
         try:
-            result = await self._client.get_workflow(self.workflow_id)
+            result = await self.client.get_workflow(self.workflow_id)
         except WfError:
             return  # the list says what went wrong; the title keeps the ID
         name = _dig(result.data, "data", "attributes", "name")
@@ -138,7 +138,7 @@ class RunsScreen(Screen[None]):
 
         self._say(f"loading runs {page * PAGE_SIZE + 1:,}…")
         try:
-            result = await self._client.list_instances(
+            result = await self.client.list_instances(
                 self.workflow_id, page_size=PAGE_SIZE, page_number=page
             )
         except WfError as error:
@@ -209,7 +209,7 @@ class RunsScreen(Screen[None]):
         from wfbrowse.errors import WfError
 
         try:
-            await self._client.cancel_instance(self.workflow_id, instance_id)
+            await self.client.cancel_instance(self.workflow_id, instance_id)
         except WfError as error:
             self._say(f"not canceled: {error.one_line()}", "bold red")
             return
