@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 
 
@@ -9,3 +11,13 @@ def screen_text(app: App[object]) -> str:
     """The visible screen (the top screen, modals included) as text, one line per row."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
+
+
+async def settle(app: App[Any], pilot: Any) -> None:
+    """Let the app finish what it started: workers of the app and of every screen (keys,
+    lists), and the messages and frames they cause; three rounds, for work that starts work."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        for screen in app.screen_stack:
+            await screen.workers.wait_for_complete()
+        await pilot.pause()

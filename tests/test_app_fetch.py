@@ -13,7 +13,7 @@ from textual.widgets import Input
 from tests.cassettes import load_interaction, serve
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
 from tests.resolver import refuse_to_resolve
-from tests.screen import screen_text
+from tests.screen import screen_text, settle
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest
 from wfbrowse.tui.app import WfBrowseApp
 
@@ -27,11 +27,6 @@ WEB_LINK = f"https://app.datadoghq.com/workflow/{WF}?instance={INST}&from_ts=1&l
 
 def serve_recorded_instance(server: FakeDatadog) -> None:
     serve(server, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
-
-
-async def settle(app: WfBrowseApp, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def paste(app: WfBrowseApp, selector: str, text: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.cassettes import load_interaction, serve
-from tests.screen import screen_text
+from tests.screen import screen_text, settle
 from wfbrowse.keystore import KeyStore
 from wfbrowse.launch import LaunchOptions
 from wfbrowse.settings import ProfileInfo, config_file, load_config, save_config
@@ -37,14 +37,6 @@ def options(server, **overrides) -> LaunchOptions:
     }
     values.update(overrides)
     return LaunchOptions(**values)  # type: ignore[arg-type]
-
-
-async def settle(app: WfBrowseApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    for screen in app.screen_stack:
-        await screen.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_keys(app: WfBrowseApp, pilot, api_key: str, app_key: str) -> None:

@@ -7,7 +7,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 from tests.screen import screen_text
-from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply
+from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
 
@@ -76,12 +76,7 @@ class LimitedRun:
             else:
                 self.served += 1
                 reply = Reply.json(200, self.document(), headers)
-        raw.send_response(reply.status)
-        for name, value in reply.headers.items():
-            raw.send_header(name, value)
-        raw.send_header("Content-Length", str(len(reply.body)))
-        raw.end_headers()
-        raw.wfile.write(reply.body)
+        write_reply(raw, reply)
         return True
 
 

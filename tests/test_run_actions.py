@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.cassettes import load_interaction, serve
-from tests.screen import screen_text
+from tests.screen import screen_text, settle
 from wfbrowse.tui.app import WfBrowseApp
 
 WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
@@ -28,12 +28,6 @@ def with_status(kind: str, name: str) -> dict:
     if kind == "IN_PROGRESS":
         del attributes["endTimestamp"]
     return document
-
-
-async def settle(app: WfBrowseApp, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_save_writes_the_run_and_never_overwrites_without_asking(

@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler
 
 from textual.widgets import DataTable, Input
 
-from tests.screen import screen_text
-from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply
+from tests.screen import screen_text, settle
+from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
 
 WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
@@ -45,12 +45,7 @@ def serve_250_runs(server: FakeDatadog) -> None:
             "page": {"totalCount": TOTAL, "totalFilteredCount": TOTAL},
         }
         reply = Reply.json(200, {"data": items, "meta": meta})
-        raw.send_response(reply.status)
-        for name, value in reply.headers.items():
-            raw.send_header(name, value)
-        raw.send_header("Content-Length", str(len(reply.body)))
-        raw.end_headers()
-        raw.wfile.write(reply.body)
+        write_reply(raw, reply)
         return True
 
     server.add_handler("GET", f"/api/v2/workflows/{WF}/instances", page)
@@ -60,14 +55,6 @@ def serve_250_runs(server: FakeDatadog) -> None:
         status=200,
         body=json.dumps({"data": {"id": WF, "attributes": {"name": "Nightly [b]export[/b]"}}}),
     )
-
-
-async def settle(app: WfBrowseApp, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        for screen in app.screen_stack:
-            await screen.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_paging_through_250_runs_opening_one_and_coming_back(

@@ -11,7 +11,7 @@ from textual.color import Color as TextualColor
 
 from tests.cassettes import load_interaction
 from tests.conftest import OptionsFactory
-from tests.screen import screen_text
+from tests.screen import screen_text, settle
 from wfbrowse.demo import catalog
 from wfbrowse.demo.server import FakeDatadog
 from wfbrowse.tui.app import WfBrowseApp
@@ -29,12 +29,6 @@ def recorded() -> Any:
 
 def serve_document(server: FakeDatadog, document: Any) -> None:
     server.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
-
-
-async def settle(app: WfBrowseApp, pilot: Any) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def style_of(app: WfBrowseApp, text: str) -> Style:

@@ -199,6 +199,17 @@ class FakeDatadog:
         return Reply.json(404, {"errors": ["Not found"]})
 
 
+def write_reply(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+    """Send a Reply on the handler's connection (handlers of tests use it too)."""
+    handler.send_response(reply.status)
+    for name, value in reply.headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(reply.body)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(reply.body)
+
+
 def _make_request_handler(server: FakeDatadog) -> type[BaseHTTPRequestHandler]:
     class RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as Datadog's front end does
@@ -222,14 +233,7 @@ def _make_request_handler(server: FakeDatadog) -> type[BaseHTTPRequestHandler]:
             handler = server._handler_for(request)
             if handler is not None and handler(request, self):
                 return
-            reply = server.reply_for(request)
-            self.send_response(reply.status)
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(reply.body)
+            write_reply(self, server.reply_for(request))
 
         do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _answer
 
