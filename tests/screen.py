@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.style import Style
 from textual.app import App
 
 
@@ -21,3 +22,12 @@ async def settle(app: App[Any], pilot: Any) -> None:
         for screen in app.screen_stack:
             await screen.workers.wait_for_complete()
         await pilot.pause()
+
+
+def style_of(app: App[Any], text: str) -> Style:
+    """The style of the first segment on screen that holds `text`."""
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            if text in segment.text:
+                return segment.style or Style()
+    raise AssertionError(f"{text!r} is not on screen")

@@ -29,6 +29,7 @@ CORE = (
     "wfbrowse.sites",
     "wfbrowse.targets",
     "wfbrowse.textsafe",
+    "wfbrowse.theme_files",
     "wfbrowse.watch",
 )
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.color import Color
 from rich.style import Style
 from textual.color import Color as TextualColor
 
 from tests.cassettes import load_interaction
 from tests.conftest import OptionsFactory
-from tests.screen import screen_text, settle
+from tests.screen import screen_text, settle, style_of
 from wfbrowse.demo import catalog
 from wfbrowse.demo.server import FakeDatadog
 from wfbrowse.tui.app import WfBrowseApp
@@ -31,26 +30,22 @@ def serve_document(server: FakeDatadog, document: Any) -> None:
     server.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
 
 
-def style_of(app: WfBrowseApp, text: str) -> Style:
-    """The style of the first segment on screen that holds `text`."""
-    for strip in app.screen._compositor.render_strips():
-        for segment in strip:
-            if text in segment.text:
-                return segment.style or Style()
-    raise AssertionError(f"{text!r} is not on screen")
-
-
 def colour_name(app: WfBrowseApp, style: Style) -> str | None:
-    """Which of the ANSI colours the style's foreground is, as the app's theme draws them."""
+    """Which of the current theme's colours (a run state's, or the warning's) the style's
+    foreground is on screen."""
     if style.color is None:
         return None
     shown = style.color.get_truecolor(app.ansi_theme)
-    for name in ("red", "green", "yellow", "blue"):
-        colour = Color.parse(name)
-        assert colour.number is not None
-        css = TextualColor.parse(name).rich_color.get_truecolor()
-        if shown in (app.ansi_theme.ansi_colors[colour.number], css):
-            return name
+    for name in (
+        "state-running",
+        "state-succeeded",
+        "state-failed",
+        "state-canceled",
+        "text-warning",
+    ):
+        theme_colour = TextualColor.parse(app.theme_variables[name]).rich_color
+        if shown == theme_colour.get_truecolor(app.ansi_theme):
+            return name.removeprefix("state-").removeprefix("text-")
     return style.color.name
 
 
@@ -74,8 +69,8 @@ async def test_recorded_run_in_the_panel(fake_datadog, launch_options: OptionsFa
         assert row.split() == ["[0]", "Sleep", "CANCELED", "com.datadoghq.core.sleep"]
         assert "✖" not in screen
         assert "⚠" not in screen
-        assert colour_name(app, style_of(app, "● Canceled")) == "yellow"
-        assert colour_name(app, style_of(app, "CANCELED")) == "yellow"
+        assert colour_name(app, style_of(app, "● Canceled")) == "canceled"
+        assert colour_name(app, style_of(app, "CANCELED")) == "canceled"
         # The tree is still there, and still has the focus.
         assert "▾ data: {4 keys}" in screen
         assert isinstance(app.focused, JsonTreeView)
@@ -93,9 +88,9 @@ async def test_failed_demo_run_shows_its_error_and_failed_step(
         screen = screen_text(app)
         assert "Triage high error rate on checkout-api  ● Failed  by Priya Raman" in screen
         assert "trigger monitor" in screen
-        assert colour_name(app, style_of(app, "● Failed")) == "red"
+        assert colour_name(app, style_of(app, "● Failed")) == "failed"
         assert "✖ Fetch_recent_deploys: Request failed with status code 503" in screen
-        assert colour_name(app, style_of(app, "✖ Fetch_recent_deploys: Request")) == "red"
+        assert colour_name(app, style_of(app, "✖ Fetch_recent_deploys: Request")) == "failed"
         lines = screen.splitlines()
         first = next(line for line in lines if "Get_monitor_details" in line)
         assert first.split() == [
@@ -111,8 +106,8 @@ async def test_failed_demo_run_shows_its_error_and_failed_step(
             "FAILED",
             "com.datadoghq.http.request",
         ]
-        assert colour_name(app, style_of(app, "COMPLETED")) == "green"
-        assert colour_name(app, style_of(app, "FAILED")) == "red"
+        assert colour_name(app, style_of(app, "COMPLETED")) == "succeeded"
+        assert colour_name(app, style_of(app, "FAILED")) == "failed"
 
 
 async def test_choosing_a_step_moves_the_tree_cursor_to_it(
@@ -158,7 +153,7 @@ async def test_running_demo_run_ticks(demo_server, launch_options: OptionsFactor
         await settle(app, pilot)
         screen = screen_text(app)
         assert "● Running" in screen
-        assert colour_name(app, style_of(app, "● Running")) == "blue"
+        assert colour_name(app, style_of(app, "● Running")) == "running"
         assert "running for " in screen
         assert "ended" not in screen
         panel = app.query_one(SummaryPanel)
@@ -177,7 +172,7 @@ async def test_too_big_warning(fake_datadog, launch_options: OptionsFactory) -> 
         await settle(app, pilot)
         warning = "⚠ outputs was cut by Datadog: too big (meta.outputsTooBig)"
         assert warning in screen_text(app)
-        assert colour_name(app, style_of(app, warning)) == "yellow"
+        assert colour_name(app, style_of(app, warning)) == "warning"
 
 
 async def test_mistyped_fields_show_what_they_can(

@@ -76,6 +76,10 @@ class TmuxSession:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.target)
 
+    def screen_with_escapes(self) -> str:
+        """The screen with its colours and text attributes as SGR escape sequences."""
+        return self._tmux("capture-pane", "-p", "-e", "-t", self.target)
+
     def wait_for(self, predicate: str | Callable[[str], bool], timeout: float = 15.0) -> str:
         """Poll the screen every 20 ms until it shows the text (or the predicate holds)."""
         check = (lambda screen: predicate in screen) if isinstance(predicate, str) else predicate

@@ -50,10 +50,17 @@ scripting (each has --help, with its exit codes):
   wfbrowse list WORKFLOW [--limit N] [--json]   a workflow's runs, newest first
   wfbrowse open FILE                   browse a saved run (e.g. the output of get)
 
+themes:
+  wfbrowse themes                      list the colour themes and where theme files go
+  wfbrowse --theme NAME                use one for this run (the palette's choice is saved)
+
+install (from a checkout of wfbrowse):
+  uv tool install .                    or: pipx install .
+
 environment:
   DD_API_KEY, DD_APP_KEY  the Datadog API and application keys; they win over any profile
   DD_SITE                 the default site, e.g. datadoghq.eu
-  NO_COLOR                turn colours off
+  NO_COLOR                turn colours off (when set and not empty)
 """
 
 
@@ -96,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="use this keyring profile's keys and site (default: the default profile)",
     )
     parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="colour theme for this run (`wfbrowse themes` lists them; the one chosen in the "
+        "app's palette is saved as the default)",
+    )
+    parser.add_argument(
         "--log",
         metavar="FILE",
         help="append a debug log of every request to FILE (keys redacted)",
@@ -129,6 +142,12 @@ def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchO
         api_url = check_api_url(args.api_url) if args.api_url else None
     except (SiteError, TargetError, ApiUrlError) as error:
         raise UsageError(str(error)) from None
+    if args.theme is not None:
+        from wfbrowse.themes_cli import check_theme
+
+        complaint = check_theme(args.theme)
+        if complaint:
+            raise UsageError(complaint)
     site = flag_site or target.site or env_site  # a pasted link knows its site best
     if args.demo:  # demo keys: the keyring and the settings are not touched
         return LaunchOptions(
@@ -137,6 +156,7 @@ def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchO
             api_url=api_url,
             workflow_id=target.workflow_id,
             instance_id=target.instance_id,
+            theme=args.theme,
         )
     return _with_keys(args, environ, site, api_url, target)
 
@@ -170,6 +190,8 @@ def _with_keys(
         instance_id=target.instance_id,
         profile=resolution.profile or explicit or config.default_profile or DEFAULT_PROFILE,
         read_keyring=resolution.credentials is None,
+        theme=args.theme,
+        saved_theme=saved if isinstance(saved := config.extra.get("theme"), str) else None,
     )
 
 
@@ -226,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from wfbrowse.keys_cli import main as keys_main
 
         return keys_main(arguments[1:])
+    if arguments[:1] == ["themes"]:
+        from wfbrowse.themes_cli import main as themes_main
+
+        return themes_main(arguments[1:])
     if arguments[:1] in (["get"], ["list"], ["open"]):
         from wfbrowse.scripting import main as scripting_main
 

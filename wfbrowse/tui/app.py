@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -25,6 +26,8 @@ from wfbrowse.tui.open_runs import KeptRun, OpenRuns
 from wfbrowse.tui.run_actions import RunActions
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
+from wfbrowse.tui.theme_control import ThemeControl
+from wfbrowse.tui.themes import tones
 from wfbrowse.tui.watch_control import WatchControl
 
 # Start-up imports only what the first frame shows. The tree and everything behind it
@@ -70,7 +73,7 @@ def _demo_option(run: DemoEntry) -> Text:
     return text
 
 
-class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRuns):
+class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRuns, ThemeControl):
     """Fetch a Datadog workflow instance and browse its JSON as a tree."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -93,8 +96,15 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
     def __init__(self, options: LaunchOptions, *, document: dict[str, Any] | None = None) -> None:
         """`document`: a saved instance to show at once (`wfbrowse open FILE`): no network,
         no keys needed."""
-        super().__init__()
+        # NO_COLOR (no-color.org: set and not empty) strips every colour, leaving bold,
+        # reverse and underline to mark the cursor and states. Textual alone would also turn
+        # on for an empty value, and would paint in greys rather than drop colour.
+        no_color = bool(os.environ.get("NO_COLOR"))
+        if not no_color:
+            os.environ.pop("NO_COLOR", None)
+        super().__init__(ansi_color=True if no_color else None)
         self.options = options
+        self._theme_message = self.start_theme(self.register_wfbrowse_themes())
         self._opened_document = document
         self.site: Site = options.site
         # Keys can change while the app runs (keys screen, profile switch); the launch
@@ -166,7 +176,7 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             text.append(
                 "\nNo keys yet: paste them on the keys screen (Ctrl+K), which keeps them in "
                 "the OS keyring, or set DD_API_KEY and DD_APP_KEY.\n",
-                style="bold yellow",
+                style=tones(self).warning(bold=True),
             )
         else:
             text.append(f"\nKeys: {self.credentials.source}.\n", style="dim")
@@ -176,6 +186,8 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         status = self.query_one(StatusBar)
         status.site = self._site_description()
         status.keys = self._keys_description()
+        if self._theme_message:
+            status.show_warning(self._theme_message)
         # The footer (and its CSS) can wait until the first frame is on screen.
         self.call_after_refresh(self._mount_footer)
         if self._opened_document is not None:
@@ -238,7 +250,9 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
     def _field_error(self, text: str = "", field: Input | None = None) -> None:
         """Show (or clear) the inline message about what is wrong with an ID field."""
         self._bad_field = (field.id, field.value) if field is not None and text else None
-        self.query_one("#field-error", Static).update(Text(escape_controls(text), style="red"))
+        self.query_one("#field-error", Static).update(
+            Text(escape_controls(text), style=tones(self).error())
+        )
         self.query_one("#field-error").display = bool(text)
 
     @on(Input.Changed, "#workflow, #instance")
@@ -274,10 +288,13 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
     def _fill(self, workflow_id: str | None, instance_id: str | None, site: Site | None) -> None:
         self._filling = True
         try:
-            if workflow_id:
-                self.query_one("#workflow", Input).value = workflow_id
-            if instance_id:
-                self.query_one("#instance", Input).value = instance_id
+            # Each field shows the start of its ID, the part people recognise (the cursor
+            # would otherwise sit at the end, scrolling the start out of a narrow field).
+            for selector, value in (("#workflow", workflow_id), ("#instance", instance_id)):
+                if value:
+                    field = self.query_one(selector, Input)
+                    field.value = value
+                    field.cursor_position = 0
             if site is not None:
                 self.query_one(SitePicker).site = site
         finally:

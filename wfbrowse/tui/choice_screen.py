@@ -1,11 +1,11 @@
 """A short list in a modal: Enter picks an entry, Esc keeps what was there.
 
-Used for the site and the profile; what it returns is the chosen entry's id.
+Used for the site, the profile and the theme; what it returns is the chosen entry's id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -41,13 +41,16 @@ class ChoiceScreen(ModalScreen[str | None]):
         *,
         current: str | None = None,
         empty: str = "Nothing to choose from.",
+        on_highlight: Callable[[str], None] | None = None,
     ) -> None:
-        """`choices` are (label, id) pairs; labels are Text, never markup."""
+        """`choices` are (label, id) pairs; labels are Text, never markup. `on_highlight` is
+        called with each entry the cursor lands on (a live preview)."""
         super().__init__()
         self._title = title
         self._choices = choices
         self._current = current
         self._empty = empty
+        self._on_highlight = on_highlight
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -62,6 +65,11 @@ class ChoiceScreen(ModalScreen[str | None]):
             ids = [id for _, id in self._choices]
             options.highlighted = ids.index(self._current) if self._current in ids else 0
             options.focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self._on_highlight is not None and event.option.id is not None:
+            self._on_highlight(event.option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

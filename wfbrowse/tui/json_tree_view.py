@@ -95,16 +95,16 @@ class JsonTreeView(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         overflow-x: hidden;
-        & > .json-tree--key { color: $text-accent; }
-        & > .json-tree--index { color: $text-muted; }
-        & > .json-tree--punct { color: $text-muted; }
-        & > .json-tree--string { color: $text-success; }
-        & > .json-tree--number { color: $text-warning; }
-        & > .json-tree--bool { color: $text-secondary; }
-        & > .json-tree--null { color: $text-muted; text-style: italic; }
-        & > .json-tree--summary { color: $text-muted; }
+        & > .json-tree--key { color: $json-key; }
+        & > .json-tree--index { color: $json-muted; }
+        & > .json-tree--punct { color: $json-muted; }
+        & > .json-tree--string { color: $json-string; }
+        & > .json-tree--number { color: $json-number; }
+        & > .json-tree--bool { color: $json-bool; }
+        & > .json-tree--null { color: $json-null; text-style: italic; }
+        & > .json-tree--summary { color: $json-muted; }
         & > .json-tree--range { color: $text-primary; }
-        & > .json-tree--guide { color: $surface-lighten-2; }
+        & > .json-tree--guide { color: $json-guide; }
         & > .json-tree--fold { color: $text-primary; }
         & > .json-tree--changed { background: $warning 25%; text-style: bold; }
         & > .json-tree--cursor {
@@ -116,6 +116,10 @@ class JsonTreeView(ScrollView, can_focus=True):
             color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
         }
+        /* NO_COLOR: no background marks the cursor or a change, so styles do */
+        &:nocolor > .json-tree--cursor { text-style: reverse; }
+        &:nocolor:focus > .json-tree--cursor { text-style: reverse bold; }
+        &:nocolor > .json-tree--changed { text-style: bold underline; }
     }
     """
 

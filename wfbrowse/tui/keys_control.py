@@ -16,6 +16,7 @@ from textual.app import App
 
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
+from wfbrowse.tui.themes import tones
 
 if TYPE_CHECKING:
     from wfbrowse.api import DatadogClient
@@ -144,7 +145,7 @@ class KeysControl(App[None]):
             if info.name == config.default_profile:
                 label.append("  (default)", "dim")
             if info.name == self.profile:
-                label.append("  ← in use", "green")
+                label.append("  ← in use", tones(self).success())
             choices.append((label, info.name))
         screen = ChoiceScreen(
             "Profile",

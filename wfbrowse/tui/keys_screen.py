@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from wfbrowse.settings import Config, ProfileInfo, load_config, save_config
 from wfbrowse.sites import Site
 from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.site_picker import SitePicker
+from wfbrowse.tui.themes import tones
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
         }
         Label { margin-top: 1; color: $text-muted; }
         #keys-title { margin-top: 0; color: $text; text-style: bold; }
-        Input { width: 1fr; background: $boost; }
+        Input { width: 1fr; background: $panel; }
         SitePicker { width: 1fr; }
         #stored { color: $text-muted; height: auto; }
         #keys-message { height: auto; min-height: 1; margin-top: 1; }
@@ -111,7 +113,13 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
 
     # -- helpers -------------------------------------------------------------------------------
     def _say(self, text: str, kind: str = "info") -> None:
-        style = {"error": "bold red", "warning": "yellow", "ok": "green", "info": ""}[kind]
+        now = tones(self.app)
+        style = {
+            "error": now.error(bold=True),
+            "warning": now.warning(),
+            "ok": now.success(),
+            "info": Style(),
+        }[kind]
         self.query_one("#keys-message", Static).update(Text(escape_controls(text), style=style))
 
     @property

@@ -63,8 +63,8 @@ class RunActions(App[None]):
 
     site: Site
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, ansi_color: bool | None = None) -> None:
+        super().__init__(ansi_color=ansi_color)
         self._matches: list[tuple[Key, ...]] = []
         self._match_index = -1
         self._counting = False

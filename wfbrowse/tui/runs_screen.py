@@ -17,18 +17,12 @@ from textual.widgets import DataTable, Footer, Static
 
 from wfbrowse.instance import format_duration, format_time, parse_timestamp
 from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.themes import Tones, state_name, tones
 
 if TYPE_CHECKING:
     from wfbrowse.api import DatadogClient
 
 PAGE_SIZE = 100  # the API's largest page
-STATE_STYLES = {
-    "IN_PROGRESS": "bold blue",
-    "SUCCEEDED": "green",
-    "CANCELED": "yellow",
-    "INSTANCE_ERROR": "bold red",
-    "STEP_ERROR": "bold red",
-}
 
 
 def _dig(value: Any, *keys: str) -> Any:
@@ -37,15 +31,27 @@ def _dig(value: Any, *keys: str) -> Any:
     return value
 
 
-def run_row(item: Any) -> tuple[Text, Text, Text, Text, Text] | None:
+def status_cell(label: str, kind: str | None, tones: Tones) -> Text:
+    """A run's status in its state's colour (the theme's), bold while it runs or failed."""
+    bold = state_name(kind) in ("running", "failed")
+    return Text(f"● {escape_controls(label)}", tones.state(kind, bold=bold))
+
+
+def run_status(item: Any) -> tuple[str, str | None]:
+    """A list item's status label and kind."""
+    attributes = item.get("attributes") if isinstance(item, dict) else None
+    kind = _dig(attributes, "instanceStatus", "detailsKind")
+    name = _dig(attributes, "instanceStatus", "displayName")
+    label = name if isinstance(name, str) and name else kind if isinstance(kind, str) else "?"
+    return label, kind if isinstance(kind, str) else None
+
+
+def run_row(item: Any, tones: Tones) -> tuple[Text, Text, Text, Text, Text] | None:
     """One list item as table cells (status, instance ID, start, duration, source)."""
     if not isinstance(item, dict) or not isinstance(item.get("id"), str):
         return None
     attributes = item.get("attributes")
-    kind = _dig(attributes, "instanceStatus", "detailsKind")
-    name = _dig(attributes, "instanceStatus", "displayName")
-    label = name if isinstance(name, str) and name else kind if isinstance(kind, str) else "?"
-    style = STATE_STYLES.get(kind if isinstance(kind, str) else "", "")
+    label, kind = run_status(item)
     start = parse_timestamp(_dig(attributes, "startTimestamp"))
     end = parse_timestamp(_dig(attributes, "endTimestamp"))
     if start and end:
@@ -55,7 +61,7 @@ def run_row(item: Any) -> tuple[Text, Text, Text, Text, Text] | None:
     source = _dig(attributes, "source")
     source_kind = next(iter(source), "—") if isinstance(source, dict) and source else "—"
     return (
-        Text(f"● {escape_controls(label)}", style),
+        status_cell(label, kind, tones),
         Text(escape_controls(item["id"])),
         Text(format_time(start), "dim"),
         Text(duration),
@@ -93,6 +99,7 @@ class RunsScreen(Screen[None]):
         self._total: int | None = None
         self._shown = 0
         self._run_is_running: dict[str, bool] = {}
+        self._statuses: dict[str, tuple[str, str | None]] = {}  # to paint again in a new theme
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -108,8 +115,17 @@ class RunsScreen(Screen[None]):
         self._load_name()
         self.action_load_more()
         self.query_one(DataTable).focus()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
-    def _say(self, text: str, style: str = "") -> None:
+    def _theme_changed(self, _theme: object) -> None:
+        table = self.query_one(DataTable)
+        column = table.ordered_columns[0].key
+        now = tones(self.app)
+        for instance_id, (label, kind) in self._statuses.items():
+            table.update_cell(instance_id, column, status_cell(label, kind, now))
+
+    def _say(self, text: str, error: bool = False) -> None:
+        style = tones(self.app).error(bold=True) if error else ""
         self.query_one("#runs-status", Static).update(Text(escape_controls(text), style))
 
     @work(exclusive=True, group="runs-name", exit_on_error=False)
@@ -142,17 +158,17 @@ class RunsScreen(Screen[None]):
                 self.workflow_id, page_size=PAGE_SIZE, page_number=page
             )
         except WfError as error:
-            self._say(error.one_line(), "bold red")
+            self._say(error.one_line(), error=True)
             return
         items = result.data.get("data")
         table = self.query_one(DataTable)
+        now = tones(self.app)
         for item in items if isinstance(items, list) else []:
-            row = run_row(item)
+            row = run_row(item, now)
             if row is not None:
                 table.add_row(*row, key=item["id"])
-                self._run_is_running[item["id"]] = (
-                    _dig(item, "attributes", "instanceStatus", "detailsKind") == "IN_PROGRESS"
-                )
+                _, kind = self._statuses[item["id"]] = run_status(item)
+                self._run_is_running[item["id"]] = kind == "IN_PROGRESS"
                 self._shown += 1
         self._next_page = page + 1
         meta = result.data.get("meta")
@@ -211,9 +227,11 @@ class RunsScreen(Screen[None]):
         try:
             await self.client.cancel_instance(self.workflow_id, instance_id)
         except WfError as error:
-            self._say(f"not canceled: {error.one_line()}", "bold red")
+            self._say(f"not canceled: {error.one_line()}", error=True)
             return
         self._run_is_running[instance_id] = False
         table = self.query_one(DataTable)
-        table.update_cell(instance_id, table.ordered_columns[0].key, Text("● Canceling", "yellow"))
+        self._statuses[instance_id] = ("Canceling", "CANCELED")
+        cell = status_cell("Canceling", "CANCELED", tones(self.app))
+        table.update_cell(instance_id, table.ordered_columns[0].key, cell)
         self._say(f"asked Datadog to cancel {instance_id}")

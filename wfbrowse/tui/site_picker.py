@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from wfbrowse.sites import SITES, Site
+from wfbrowse.tui.themes import tones
 
 
 class SitePicker(Widget, can_focus=True):
@@ -51,7 +52,7 @@ class SitePicker(Widget, can_focus=True):
         text.append(self.site.name, "bold")
         text.append(f" {self.site.domain}")
         if not self.site.supported:
-            text.append(" (unsupported)", "red")
+            text.append(" (unsupported)", tones(self.app).error())
         return text
 
     def watch_site(self, site: Site) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.themes import tones
 
 if TYPE_CHECKING:
     from wfbrowse.ratelimit import RateLimit
@@ -129,12 +131,13 @@ class StatusBar(Widget):
         return len(self._message_lines(width)) + 1
 
     def _message_text(self) -> Text:
-        styles = {"error": "bold red", "warning": "yellow", "info": ""}
+        now = tones(self.app)
+        styles = {"error": now.error(bold=True), "warning": now.warning(), "info": Style()}
         text = Text(
             " ".join(escape_controls(self.message).split()), style=styles[self.message_kind]
         )
         if self.message_kind == "error" and self.message:
-            return Text.assemble(("✖ ", "bold red"), text)
+            return Text.assemble(("✖ ", now.error(bold=True)), text)
         if self.busy:
             return Text.assemble(
                 (self.SPINNER[self._frame % len(self.SPINNER)] + " ", "bold"), text

@@ -23,51 +23,21 @@ from wfbrowse.instance import (
     format_time,
     looks_failed,
 )
+from wfbrowse.tui.themes import Tones, tones
 
 MAX_STEP_ROWS = 6  # steps shown at once; the list scrolls past that
 MAX_TABLE_STEPS = 1000  # a run with more steps lists the first ones; the tree has them all
 
-STATUS_STYLES = {
-    "IN_PROGRESS": "bold blue",
-    "SUCCEEDED": "bold green",
-    "CANCELED": "bold yellow",
-    "INSTANCE_ERROR": "bold red",
-    "STEP_ERROR": "bold red",
-}
 
-STEP_STYLES = {
-    "COMPLETED": "green",
-    "SUCCEEDED": "green",
-    "RUNNING": "blue",
-    "IN_PROGRESS": "blue",
-    "CANCELED": "yellow",
-    "CANCELLED": "yellow",
-    "PENDING": "dim",
-    "SKIPPED": "dim",
-}
-
-
-def status_style(kind: str | None) -> str:
-    """Running blue, succeeded green, failed red, canceled yellow; anything else as it is."""
-    style = STATUS_STYLES.get(kind or "")
-    if style is None:
-        style = "bold red" if looks_failed(kind) else "bold"
-    return style
-
-
-def step_style(state: str | None) -> str:
-    if looks_failed(state):
-        return "bold red"
-    return STEP_STYLES.get((state or "").upper(), "")
-
-
-def _pieces(details: RunDetails, now: datetime) -> tuple[list[Text], list[Text]]:
+def _pieces(details: RunDetails, now: datetime, tones: Tones) -> tuple[list[Text], list[Text]]:
     """What the two lines say, in pieces that are never split across lines."""
     summary = details.summary
     first = Text()
     first.append(summary.workflow_name or summary.workflow_id or "unnamed workflow", "bold")
     first.append("  ")
-    first.append(f"● {summary.status_label}", status_style(summary.status_kind))
+    # Running, succeeded, failed and canceled in the theme's state colours; other values
+    # as they come (a failure-looking one as failed).
+    first.append(f"● {summary.status_label}", tones.state(summary.status_kind, bold=True))
     who = [first]
     if details.started_by:
         who.append(Text.assemble(("by ", "dim"), details.started_by))
@@ -85,11 +55,13 @@ def _pieces(details: RunDetails, now: datetime) -> tuple[list[Text], list[Text]]
     return who, when
 
 
-def head_lines(details: RunDetails, now: datetime, width: int) -> list[Text]:
+def head_lines(
+    details: RunDetails, now: datetime, width: int, tones: Tones | None = None
+) -> list[Text]:
     """Name and coloured status, who or what started the run and how; then start, end and
     duration (ticking while running). Pieces go on a line while they fit in `width`."""
     lines: list[Text] = []
-    for group in _pieces(details, now):
+    for group in _pieces(details, now, tones or Tones()):
         line: Text | None = None
         for piece in group:
             if line is not None and line.cell_len + 2 + piece.cell_len <= width:
@@ -107,35 +79,39 @@ def head_lines(details: RunDetails, now: datetime, width: int) -> list[Text]:
 class Head:
     """The head lines, laid out at whatever width the panel has when drawn."""
 
-    def __init__(self, details: RunDetails, now: datetime) -> None:
+    def __init__(self, details: RunDetails, now: datetime, tones: Tones) -> None:
         self.details = details
         self.now = now
+        self.tones = tones
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text("\n").join(head_lines(self.details, self.now, options.max_width))
+        yield Text("\n").join(head_lines(self.details, self.now, options.max_width, self.tones))
 
 
-def error_line(details: RunDetails) -> Text | None:
+def error_line(details: RunDetails, tones: Tones | None = None) -> Text | None:
+    style = (tones or Tones()).state("failed")
     if details.error_detail:
-        return Text(f"✖ {details.error_detail}", style="red")
+        return Text(f"✖ {details.error_detail}", style=style)
     if details.failed_step:
-        return Text(f"✖ step {details.failed_step} failed", style="red")
+        return Text(f"✖ step {details.failed_step} failed", style=style)
     return None
 
 
-def too_big_line(details: RunDetails) -> Text | None:
+def too_big_line(details: RunDetails, tones: Tones | None = None) -> Text | None:
     if not details.too_big:
         return None
     names = " and ".join(details.too_big)
     flags = ", ".join(f"meta.{name}TooBig" for name in details.too_big)
     verb = "was" if len(details.too_big) == 1 else "were"
-    return Text(f"⚠ {names} {verb} cut by Datadog: too big ({flags})", style="yellow")
+    style = (tones or Tones()).warning()
+    return Text(f"⚠ {names} {verb} cut by Datadog: too big ({flags})", style=style)
 
 
-def step_cells(step: StepInfo, failed: bool) -> tuple[Text, Text, Text, Text]:
-    marker = Text("✖", style="bold red") if failed else Text(f"[{step.index}]", style="dim")
-    name = Text(step.name, style="bold red" if failed else "")
-    state = Text(step.state or "—", style=step_style(step.state))
+def step_cells(step: StepInfo, failed: bool, tones: Tones) -> tuple[Text, Text, Text, Text]:
+    failed_style = tones.state("failed", bold=True)
+    marker = Text("✖", style=failed_style) if failed else Text(f"[{step.index}]", style="dim")
+    name = Text(step.name, style=failed_style if failed else "")
+    state = Text(step.state or "—", style=tones.state(step.state, bold=looks_failed(step.state)))
     action = Text(step.action_id or "", style="dim")
     return marker, name, state, action
 
@@ -181,8 +157,8 @@ class SummaryPanel(Vertical):
         height: auto;
         & > #run-head { height: auto; }
         & > StepsTable { height: 0; margin-top: 1; }
-        & > #run-error { height: 1; }
-        & > #run-warning { height: 1; }
+        & > #run-error { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > #run-warning { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     }
     """
 
@@ -197,6 +173,7 @@ class SummaryPanel(Vertical):
         super().__init__(id=id)
         self.details: RunDetails | None = None
         self._room: int | None = None  # rows the panel may take, as RunView allows
+        self._tones = Tones()
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-head")
@@ -208,11 +185,17 @@ class SummaryPanel(Vertical):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)  # a running run's duration keeps counting
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self.details is not None:
+            self.show(self.details)  # the colours are in the Text: build it again
 
     def show(self, details: RunDetails) -> None:
         self.details = details
+        self._tones = tones(self.app)
         self._render_head()
-        error, warning = error_line(details), too_big_line(details)
+        error, warning = error_line(details, self._tones), too_big_line(details, self._tones)
         for selector, text in (("#run-error", error), ("#run-warning", warning)):
             widget = self.query_one(selector, Static)
             widget.display = text is not None
@@ -230,7 +213,7 @@ class SummaryPanel(Vertical):
                 step.name == failed if failed else looks_failed(step.state)
             )
             failed_seen = failed_seen or is_failed
-            table.add_row(*step_cells(step, is_failed), key=str(step.index))
+            table.add_row(*step_cells(step, is_failed, self._tones), key=str(step.index))
         self.fit(self._room)
 
     def _tick(self) -> None:
@@ -240,7 +223,7 @@ class SummaryPanel(Vertical):
     def _render_head(self) -> None:
         if self.details is not None:
             now = datetime.now(timezone.utc)
-            self.query_one("#run-head", Static).update(Head(self.details, now))
+            self.query_one("#run-head", Static).update(Head(self.details, now, self._tones))
 
     def fit(self, room: int | None, width: int | None = None) -> None:
         """Size the steps table so that the whole panel takes at most `room` rows."""
