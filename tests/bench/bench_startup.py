@@ -41,13 +41,13 @@ def compile_package() -> None:
     compileall.compile_dir(str(package), quiet=1)
 
 
-def main() -> dict[str, float]:
+def main(runs: int = RUNS) -> dict[str, float]:
     compile_package()
     first_frame(BARE, "bare app ready")  # warm the file cache and bytecode first
     first_frame(WFBROWSE, "workflow ID or Datadog link")
     bare: list[float] = []
     ours: list[float] = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         bare.append(first_frame(BARE, "bare app ready"))
         ours.append(first_frame(WFBROWSE, "workflow ID or Datadog link"))
     bare_ms = statistics.median(bare) * 1000
@@ -55,7 +55,7 @@ def main() -> dict[str, float]:
     # Each pair ran back to back, so its ratio is less exposed to the machine's drift than
     # the ratio of the two medians.
     paired = statistics.median(o / b for o, b in zip(ours, bare, strict=True))
-    print(f"start-up to first frame, median of {RUNS} alternating runs (tmux, 120x40):")
+    print(f"start-up to first frame, median of {runs} alternating runs (tmux, 120x40):")
     print(f"  bare Textual app  {bare_ms:7.0f} ms")
     print(f"  wfbrowse (empty)  {ours_ms:7.0f} ms")
     print(

@@ -58,8 +58,8 @@ async def timed(
     return work * 1000, (time.perf_counter() - start) * 1000
 
 
-async def run() -> dict[str, float]:
-    body = instance_bytes(SIZE)
+async def run(size: int = SIZE) -> dict[str, float]:
+    body = instance_bytes(size)
     path = f"/api/v2/workflows/{WORKFLOW_ID}/instances/{INSTANCE_ID}"
     figures: dict[str, float] = {}
     with FakeDatadog() as server:
@@ -202,8 +202,8 @@ def search_figures(document: object) -> dict[str, float]:
     return figures
 
 
-def main() -> dict[str, float]:
-    return asyncio.run(run())
+def main(size: int = SIZE) -> dict[str, float]:
+    return asyncio.run(run(size))
 
 
 if __name__ == "__main__":
