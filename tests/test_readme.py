@@ -17,7 +17,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -142,17 +141,6 @@ def with_api_url(command: str, url: str) -> str:
     raise AssertionError(f"not a wfbrowse command: {command!r}")
 
 
-@pytest.fixture(scope="module")
-def demo() -> Iterator[FakeDatadog]:
-    from wfbrowse.demo.catalog import start_demo_server
-
-    server = start_demo_server(running_seconds=2.0)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def keys_env() -> dict[str, str]:
     return {"DD_API_KEY": TEST_API_KEY, "DD_APP_KEY": TEST_APP_KEY}
 
@@ -233,7 +221,7 @@ def test_installing_as_a_tool_gives_a_working_command(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(bool(missing_tools()), reason="needs gnome-keyring, dbus and secret-tool")
-def test_key_commands_against_a_real_secret_service(real_keyring, demo: FakeDatadog) -> None:
+def test_key_commands_against_a_real_secret_service(real_keyring, demo_server: FakeDatadog) -> None:
     env = {**real_keyring}
     env.pop("PYTHON_KEYRING_BACKEND", None)
     environment = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
@@ -243,7 +231,7 @@ def test_key_commands_against_a_real_secret_service(real_keyring, demo: FakeData
     assert [" set " in c for c in commands].count(True) == 1 and " delete" in commands[-1]
     for command in commands:
         words = shlex.split(command)
-        runnable = with_api_url(command, demo.url) if words[2:3] == ["test"] else command
+        runnable = with_api_url(command, demo_server.url) if words[2:3] == ["test"] else command
         result = subprocess.run(
             ["bash", "-c", runnable],
             capture_output=True,
@@ -323,11 +311,12 @@ def test_the_tmux_setting_is_a_valid_tmux_line(tmp_path: Path) -> None:
         subprocess.run([*run, "kill-server"], timeout=20, check=False)
 
 
-def test_scripting_commands(tmp_path: Path, demo: FakeDatadog) -> None:
+def test_scripting_commands(tmp_path: Path, demo_server: FakeDatadog) -> None:
     commands = commands_of("script")
     assert commands
     for command in commands:
-        result = shell(with_api_url(concrete(command), demo.url), env=keys_env(), cwd=tmp_path)
+        runnable = with_api_url(concrete(command), demo_server.url)
+        result = shell(runnable, env=keys_env(), cwd=tmp_path)
         assert result.returncode == 0, (command, result.stderr)
     saved = json.loads((tmp_path / "run.json").read_text())
     assert saved["data"]["id"] == SUCCEEDED_INSTANCE_ID
@@ -360,12 +349,13 @@ def app_expectation(command: str) -> str:
 
 @pytest.mark.tmux
 @pytest.mark.skipif(not tmux_available(), reason="needs tmux")
-def test_app_commands_in_a_real_terminal(tmp_path: Path, demo: FakeDatadog) -> None:
+def test_app_commands_in_a_real_terminal(tmp_path: Path, demo_server: FakeDatadog) -> None:
     commands = commands_of("app") + [c for c in commands_of("themes") if "--theme" in c]
     assert commands
     # `open run.json` needs the file `get` writes in the scripting section.
+    ids = f"{DEMO_WORKFLOW_ID} {SUCCEEDED_INSTANCE_ID}"
     saved = shell(
-        f"wfbrowse get --api-url {demo.url} {DEMO_WORKFLOW_ID} {SUCCEEDED_INSTANCE_ID} > run.json",
+        f"wfbrowse get --api-url {demo_server.url} {ids} > run.json",
         env=keys_env(),
         cwd=tmp_path,
     )
@@ -374,7 +364,7 @@ def test_app_commands_in_a_real_terminal(tmp_path: Path, demo: FakeDatadog) -> N
     for command in commands:
         runnable = concrete(command)
         if " open " not in f" {runnable} ":
-            runnable = with_api_url(runnable, demo.url)
+            runnable = with_api_url(runnable, demo_server.url)
         with TmuxSession(
             ["bash", "-c", runnable], width=120, height=36, env=env, cwd=str(tmp_path)
         ) as term:
