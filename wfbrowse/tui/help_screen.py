@@ -43,7 +43,8 @@ KEYS = [
     (
         "Ctrl+P",
         "the command palette: also the key, the JSON pointer, the value on one "
-        "line, the whole document, the workflow ID, the instance ID",
+        "line, the whole document, the workflow ID, the instance ID; and Theme, "
+        "which shows each theme as you move through the list",
     ),
     ("?", "this help"),
     ("Ctrl+Q", "quit"),
