@@ -691,3 +691,35 @@ async def test_after_a_429_nothing_is_sent_before_the_reset(server, client):
         await client.validate()  # any request, any endpoint
     assert "nothing is sent" in caught.value.message
     assert len(server.requests) == 1  # the second one never left
+
+
+async def test_a_body_trickling_past_the_deadline_is_cut_with_what_arrived(
+    server, test_credentials
+) -> None:
+    """Each byte comes well within the read timeout, so only the whole-request deadline can
+    stop it."""
+    import time as clock
+
+    def trickle(request, handler) -> bool:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        handler.wfile.write(b'{"data": "')
+        with contextlib.suppress(OSError):
+            for _ in range(200):
+                handler.wfile.write(b"x" * 100)
+                handler.wfile.flush()
+                clock.sleep(0.05)
+        return True
+
+    server.add_handler("GET", INSTANCE_PATH, trickle)
+    async with DatadogClient(server.url, test_credentials, read_timeout=5, deadline=1.0) as c:
+        started = clock.monotonic()
+        with pytest.raises(RequestTimeout) as caught:
+            await c.get_instance(WF, INST)
+        assert clock.monotonic() - started < 3
+    message = caught.value.one_line()
+    assert "took longer than 1 s" in message
+    assert " bytes received" in message
+    assert "--timeout" in message

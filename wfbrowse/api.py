@@ -78,6 +78,7 @@ class DatadogClient:
         *,
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
+        deadline: float = 120.0,
         max_body_bytes: int = 64 * 1024 * 1024,
         user_agent: str | None = None,
     ) -> None:
@@ -85,6 +86,9 @@ class DatadogClient:
         self._credentials = credentials
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        # The most one request may take, body included: a server that trickles its answer a
+        # byte at a time never trips the read timeout, which only bounds each wait.
+        self.deadline = deadline
         self.max_body_bytes = max_body_bytes
         self.user_agent = user_agent or f"wfbrowse/{wfbrowse.__version__}"
         self.last_rate_limit: RateLimit | None = None
@@ -201,8 +205,20 @@ class DatadogClient:
             )
         # None unless the debug log is on (--log): then this request and its answer go there.
         trace = HttpTrace.begin(method, self.base_url + path, headers, headers.values())
+        received = _Received()
         try:
-            result = await self._send(method, path, headers, params, endpoint, trace)
+            try:
+                result = await asyncio.wait_for(
+                    self._send(method, path, headers, params, endpoint, trace, received),
+                    self.deadline,
+                )
+            except asyncio.TimeoutError:
+                raise RequestTimeout(
+                    f"the answer from {self._where()} took longer than {self.deadline:g} s "
+                    f"({_mib(received.size)} received)",
+                    "the server or the network is very slow — try again later, or allow "
+                    "more time with --timeout",
+                ) from None
         except WfError as error:
             self.gate.note(error.rate_limit, status=error.status or 0, now=time.monotonic())
             if self._credentials is not None:
@@ -223,6 +239,7 @@ class DatadogClient:
         params: dict[str, str] | None,
         endpoint: Endpoint,
         trace: HttpTrace | None = None,
+        received: _Received | None = None,
     ) -> ApiResult:
         import httpx
 
@@ -249,7 +266,7 @@ class DatadogClient:
                         endpoint=endpoint,
                         rate_limit=rate_limit,
                     )
-                body = await _read_capped(response, self.max_body_bytes)
+                body = await _read_capped(response, self.max_body_bytes, received)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError) as exc:
             # Mapped here but raised below, outside this block, so the httpx exception (whose
             # frames hold the request and its headers) is neither chained nor kept as context.
@@ -335,17 +352,25 @@ async def _read_prefix(response: httpx.Response, limit: int) -> bytes:
     return b"".join(chunks)[:limit]
 
 
-async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+class _Received:
+    """How much of a body has arrived (for the message when the deadline passes)."""
+
+    size = 0
+
+
+async def _read_capped(
+    response: httpx.Response, limit: int, received: _Received | None = None
+) -> bytes:
     """The whole body, or ResponseTooLarge as soon as it is known to be over `limit`."""
     declared = response.headers.get("content-length", "")
     if declared.strip().isdigit() and int(declared) > limit:
         raise ResponseTooLarge(_too_large_message(int(declared), limit, declared=True))
     chunks: list[bytes] = []
-    size = 0
+    counter = received or _Received()
     async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise ResponseTooLarge(_too_large_message(size, limit, declared=False))
+        counter.size += len(chunk)
+        if counter.size > limit:
+            raise ResponseTooLarge(_too_large_message(counter.size, limit, declared=False))
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -103,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="use this keyring profile's keys and site (default: the default profile)",
     )
     parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=120.0,
+        help="give up on a request that has not fully arrived after SECONDS (default 120); "
+        "waits for the first byte and between bytes are cut at 30 s",
+    )
+    parser.add_argument(
         "--theme",
         metavar="NAME",
         help="colour theme for this run (`wfbrowse themes` lists them; the one chosen in the "
@@ -114,6 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="append a debug log of every request to FILE (keys redacted)",
     )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("give between 1 and 3600 seconds")
+    return value
 
 
 def resolve_target(target: str | None, instance: str | None) -> Target:
@@ -157,6 +175,7 @@ def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchO
             workflow_id=target.workflow_id,
             instance_id=target.instance_id,
             theme=args.theme,
+            timeout=args.timeout,
         )
     return _with_keys(args, environ, site, api_url, target)
 
@@ -191,6 +210,7 @@ def _with_keys(
         profile=resolution.profile or explicit or config.default_profile or DEFAULT_PROFILE,
         read_keyring=resolution.credentials is None,
         theme=args.theme,
+        timeout=args.timeout,
         saved_theme=saved if isinstance(saved := config.extra.get("theme"), str) else None,
     )
 

@@ -31,6 +31,7 @@ class LaunchOptions:
     # The profile's keys are read from the OS keyring once the app is up, off the UI thread:
     # a slow or hanging keyring must delay neither the first frame nor the rest of the app.
     read_keyring: bool = False
+    timeout: float = 120.0  # --timeout: the most one request may take, body included
     theme: str | None = None  # --theme: for this run only
     saved_theme: str | None = None  # the theme last chosen in the app (config.json)
 
