@@ -73,12 +73,11 @@ class ThemeControl(App[None]):
         from wfbrowse.tui.choice_screen import ChoiceScreen
 
         before = self.theme
-        choices = [
-            (self._theme_label(name), name)
-            for name in sorted(
-                self.available_themes, key=lambda name: (name[:9] != "wfbrowse-", name)
-            )
-        ]
+        # wfbrowse's own themes first, then Textual's and the user's, each by name.
+        names = sorted(
+            self.available_themes, key=lambda name: (not name.startswith("wfbrowse-"), name)
+        )
+        choices = [(self._theme_label(name), name) for name in names]
 
         def preview(name: str) -> None:
             self.theme = name
