@@ -21,6 +21,17 @@ _FIELDS = ("limit", "period", "remaining", "reset", "name")
 # A bucket name is shown in the status bar: keep it short and printable.
 _MAX_NAME = 64
 _UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Datadog's budgets are requests by the hundred or thousand per period. A count above this is
+# a broken header (a proxy's, say), not a budget: shown, it would fill the status bar with
+# digits (and a float such as 1e300 read as a count is not even the number sent), so it is
+# ignored like any other junk.
+MAX_COUNT = 1_000_000_000
+# The longest a Reset is believed. Reset is the time left in the current period, so it can
+# never exceed the Period; a bigger figure (years, from a broken header) taken at its word
+# would hold every request back, and the live watch, for as long as it claims. So it is cut
+# to the period when one is given, and to an hour in any case: a guess that turns out too
+# short only costs one more 429, which brings fresh headers.
+MAX_RESET = 3600.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,12 @@ class RateLimit:
         name = _parse_name(raw.get("name"))
         if (limit, period, remaining, reset, name) == (None, None, None, None, None):
             return None
+        if reset is not None:
+            reset = min(reset, float(period) if period else MAX_RESET, MAX_RESET)
+        if limit is not None and remaining is not None and remaining > limit:
+            # One of the two is wrong, and "rate 5000/10" helps nobody. Remaining is the one
+            # that decides whether to hold back (0: spent), so it stays and the limit goes.
+            limit = None
         received_at = time.monotonic() if now is None else now
         return cls(limit, period, remaining, reset, name, received_at)
 
@@ -129,7 +146,7 @@ def _parse_seconds(value: str | None) -> float | None:
 
 def _parse_count(value: str | None) -> int | None:
     number = _parse_seconds(value)
-    if number is None or number != int(number):
+    if number is None or number > MAX_COUNT or number != int(number):
         return None
     return int(number)
 

@@ -12,10 +12,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from wfbrowse.ratelimit import RateLimit
+from wfbrowse.ratelimit import MAX_RESET, RateLimit
 
 __all__ = [
     "DEFAULT_BLOCK",
+    "MAX_BLOCK",
     "REASON_BACKOFF",
     "REASON_ENDED",
     "REASON_PACING",
@@ -38,6 +39,11 @@ REASON_ENDED = "run ended"
 RESET_MARGIN = 1.0
 # How long to hold back when the budget is spent (or a 429 came) and no Reset says for how long.
 DEFAULT_BLOCK = 10.0
+# The longest anything here ever holds requests back. `RateLimit.from_headers` already cuts a
+# Reset to an hour, but a RateLimit can be built by other means, and a Period alone (used when
+# no Reset came) is not cut: a header claiming a reset years away must not stop the user for
+# years, nor the watch.
+MAX_BLOCK = MAX_RESET + RESET_MARGIN
 
 TreePath: TypeAlias = tuple[str | int, ...]  # member names and item indexes, from the root
 _Chain: TypeAlias = "tuple[str | int, _Chain] | None"  # a path, innermost key first
@@ -95,13 +101,14 @@ class WatchPolicy:
         budget = rate_limit.remaining - max(0, self.reserve)
         if budget <= 0:
             if left is None:  # no Reset: wait a whole period, whichever is known
-                return float(rate_limit.period or DEFAULT_BLOCK), REASON_RATE_LIMIT
-            return left + RESET_MARGIN, REASON_RATE_LIMIT
+                period = float(rate_limit.period or DEFAULT_BLOCK)
+                return min(period, MAX_BLOCK), REASON_RATE_LIMIT
+            return min(left + RESET_MARGIN, MAX_BLOCK), REASON_RATE_LIMIT
         if left is None or left <= 0:
             return None
         # Requests at left/budget, 2·left/budget, …: at most `budget` of them before the reset.
         # Each fetch brings fresh headers and this is worked out again, so it adapts.
-        return left / budget, REASON_PACING
+        return min(left / budget, MAX_BLOCK), REASON_PACING
 
 
 @dataclass
@@ -125,7 +132,7 @@ class RateGate:
             block = float(period) if period else DEFAULT_BLOCK
         else:
             block = left + RESET_MARGIN
-        self.not_before = max(self.not_before, now + block)
+        self.not_before = max(self.not_before, now + min(block, MAX_BLOCK))
 
     def wait_needed(self, now: float) -> float:
         """Seconds to wait before the next request: 0 when it may go now."""
