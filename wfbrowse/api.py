@@ -39,7 +39,7 @@ from wfbrowse.errors import (
     error_from_response,
     parse_error_body,
 )
-from wfbrowse.jsonload import json_kind, loads_exact
+from wfbrowse.jsonload import MAX_NESTING, json_kind, loads_exact
 from wfbrowse.ratelimit import RateLimit
 from wfbrowse.sites import is_loopback_url
 from wfbrowse.textsafe import escape_controls
@@ -398,7 +398,9 @@ async def _parse_object(body: bytes, status: int) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InvalidResponse("the response is not valid UTF-8") from None
     except RecursionError:
-        raise InvalidResponse("the response JSON is nested too deeply") from None
+        raise InvalidResponse(
+            f"the response JSON is nested too deeply (over {MAX_NESTING:,} levels)"
+        ) from None
     except ValueError as exc:
         text = body.decode("utf-8", "replace").removeprefix("\ufeff")
         raise InvalidResponse(_not_json_message(text, exc)) from None
@@ -413,6 +415,11 @@ def _not_json_message(text: str, exc: ValueError) -> str:
     ):
         # The body ended early (the length was right, the JSON was cut before it was sent).
         return "the response JSON is truncated"
+    if isinstance(exc, json.JSONDecodeError) and (
+        exc.msg.startswith("number ") or exc.msg.endswith("is not a JSON value")
+    ):
+        # What jsonload refuses although `json` would read it: NaN, 1e400, 5,000 digits.
+        return f"the response JSON holds what cannot be shown exactly: {escape_controls(exc.msg)}"
     _, detail = parse_error_body(text.encode())
     if detail and text.lstrip()[:1] == "<":
         # A captive portal or a proxy's page answering 200 in the API's place.
