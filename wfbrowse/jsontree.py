@@ -252,11 +252,18 @@ def key_text(key: Key) -> str:
 
 
 def scalar_preview(value: Any, limit: int = PREVIEW_CHARS) -> Part:
+    """A scalar as its row shows it. A string shows at most `limit` characters between its
+    quotes, escapes included, then its length when it was cut."""
     if isinstance(value, str):
-        encoded = json.dumps(shorten(value, limit), ensure_ascii=False)
-        if len(value) > limit:
+        encoded = escape_controls(json.dumps(shorten(value, limit), ensure_ascii=False))
+        cut = len(value) > limit
+        if len(encoded) > limit + 2:
+            # Escapes made it longer than the room it was cut for (`\x1b` is 6 characters
+            # written as JSON): cut again, between escapes, so the length note stays in view.
+            encoded, cut = _fit_escaped(value, limit), True
+        if cut:
             encoded += f" ({len(value):,} chars)"
-        return Part(escape_controls(encoded), "string")
+        return Part(encoded, "string")
     if isinstance(value, bool):
         return Part("true" if value else "false", "bool")
     if value is None:
@@ -268,6 +275,20 @@ def scalar_preview(value: Any, limit: int = PREVIEW_CHARS) -> Part:
     if isinstance(value, list):
         return Part("[]", "summary")
     return Part(escape_controls(repr(value)), "string")
+
+
+def _fit_escaped(value: str, limit: int) -> str:
+    """`value` quoted and escaped as a row shows it, cut to at most `limit` characters
+    between the quotes (the cut marked by an ellipsis), never inside one character's escape."""
+    pieces: list[str] = []
+    used = 0
+    for char in value:
+        shown = escape_controls(json.dumps(char, ensure_ascii=False)[1:-1])
+        if used + len(shown) > limit - 1:
+            break
+        pieces.append(shown)
+        used += len(shown)
+    return '"' + "".join(pieces) + '…"'
 
 
 def container_summary(node: Node) -> Part:
