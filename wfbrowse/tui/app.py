@@ -290,10 +290,12 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         try:
             # Each field shows the start of its ID, the part people recognise (the cursor
             # would otherwise sit at the end, scrolling the start out of a narrow field).
+            # IDs can come from the server (a run list, a run's own IDs) and Input draws its
+            # value raw: escaped, a hostile "ID" is shown, then refused as not a UUID.
             for selector, value in (("#workflow", workflow_id), ("#instance", instance_id)):
                 if value:
                     field = self.query_one(selector, Input)
-                    field.value = value
+                    field.value = escape_controls(value)
                     field.cursor_position = 0
             if site is not None:
                 self.query_one(SitePicker).site = site

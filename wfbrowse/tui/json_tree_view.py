@@ -400,8 +400,10 @@ class JsonTreeView(ScrollView, can_focus=True):
         used += sum(len(part.text) for part in parts[:-1])
         room = self.scrollable_content_region.width - used
         if isinstance(node.value, str) and len(parts[-1].text) > room:
-            # Cut long strings to the room left, so the "(N chars)" note stays in view.
-            parts[-1] = scalar_preview(node.value, max(8, room - 18))
+            # Cut long strings to the room left, so the "(N chars)" note stays in view: the
+            # quotes, the ellipsis and the note (as long as the length's digits) take the rest.
+            note = len(f'"…" ({len(node.value):,} chars)')
+            parts[-1] = scalar_preview(node.value, max(8, room - note))
         changed = self.changed and node.path in self.changed
         for index, part in enumerate(parts):
             style = base + self._style(part.kind)

@@ -14,6 +14,10 @@ from textual.widgets import Label, TextArea
 
 from wfbrowse.textsafe import escape_controls
 
+# The most the view shows. A soft-wrapping TextArea lays out all of its text before the first
+# frame: a 5 MB string froze the app for 13 s. The rest is one `y` away (copies the value whole).
+MAX_SHOWN = 120_000
+
 
 def value_text(value: Any) -> str:
     """The text a person reads for a value: strings raw, everything else as JSON."""
@@ -47,10 +51,12 @@ class ValueScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = value_text(self._value)
+        label = f"{escape_controls(self._title)} · {len(text):,} chars · Esc to close"
+        if len(text) > MAX_SHOWN:
+            label += f" · the first {MAX_SHOWN:,} shown (y copies it all)"
+            text = text[:MAX_SHOWN]
         with Vertical():
-            yield Label(
-                Text(f"{escape_controls(self._title)} · {len(text):,} chars · Esc to close")
-            )
+            yield Label(Text(label))
             # Read-only TextArea: scrolls, wraps, and lets the terminal's selection work. Control
             # characters are shown escaped, never written raw.
             shown = "\n".join(escape_controls(line) for line in text.split("\n"))
