@@ -1,0 +1,501 @@
+"""Properties over arbitrary JSON: the tree, search, labels and copies never fail, and what
+is copied reads back exactly.
+
+Documents come from a recursive strategy: null, booleans, integers far beyond 64 bits, finite
+floats (-0.0 and subnormals included), text with control, format and markup characters (no
+lone surrogates, which jq cannot read), arrays, and objects whose keys are anything: empty,
+dots, quotes, brackets, jq keywords, escapes, any script.
+
+Other files already check, with hypothesis, that `jq_path` finds a value nested under a list
+of keys (test_jsonpath) and that `reveal` then `jq_path` finds it through range rows
+(test_copy_search). Here every node of whole generated documents is checked: expanding,
+folding and searching them, their labels, `y` (value_text, pretty and on one line), the
+value view's text, `p` against the real jq, and the JSON pointer; plus the loader.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wfbrowse.jsonload import loads_exact
+from wfbrowse.jsonpath import jq_path, json_pointer
+from wfbrowse.jsontree import (
+    CHUNK,
+    PREVIEW_CHARS,
+    FlatTree,
+    Node,
+    Query,
+    collapse_all,
+    expand_all,
+    expand_to_depth,
+    iter_matches,
+    key_text,
+    label_parts,
+    reveal,
+    scalar_preview,
+)
+from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.run_actions import node_value, value_text
+from wfbrowse.tui.value_screen import value_text as view_text
+
+JQ = shutil.which("jq")
+needs_jq = pytest.mark.skipif(JQ is None, reason="the jq binary is not installed")
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+FEW = settings(max_examples=150, deadline=None, database=None)
+SOME = settings(
+    max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+# -- the strategy --------------------------------------------------------------------------------
+CHARS = st.characters(blacklist_categories=("Cs",))
+TRICKY_TEXT = [
+    "",
+    " ",
+    "\x00",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]52;c;aGk=\x07",
+    "\x9b2J",
+    "\x7f",
+    "\u202eevil",
+    "\u200b",
+    "\u2028",
+    "\r\n\t",
+    "[bold red]x[/]",
+    "[@click=app.quit]q[/]",
+    "$variable",
+    "é日本🙂",
+    "ß",
+    "null",
+    "true",
+    "1e3",
+]
+TRICKY_KEYS = [
+    *TRICKY_TEXT,
+    ".",
+    "..",
+    "a.b",
+    '"',
+    "'",
+    "\\",
+    "[",
+    "]",
+    "[0]",
+    '["x"]',
+    "$x",
+    "|",
+    "a b",
+    "0",
+    "-1",
+    "if",
+    "and",
+    "not",
+    "__loc__",
+    "_id",
+    "Ünïcödé",
+]
+texts = st.one_of(st.text(CHARS, max_size=12), st.sampled_from(TRICKY_TEXT))
+keys = st.one_of(st.text(CHARS, max_size=8), st.sampled_from(TRICKY_KEYS))
+numbers = st.one_of(
+    st.integers(),
+    st.integers(min_value=-(10**60), max_value=10**60),
+    st.sampled_from([2**53 + 1, 2**63 - 1, 2**63, -(2**63) - 1, 2**64, 10**19, -(10**40)]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([-0.0, 5e-324, 1e300, 1.7976931348623157e308, 0.1, 1e16]),
+)
+scalars = st.one_of(st.none(), st.booleans(), numbers, texts)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=5)),
+    max_leaves=30,
+)
+documents = st.one_of(st.dictionaries(keys, values, max_size=6), st.lists(values, max_size=5))
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def same(a: Any, b: Any) -> bool:
+    """Equal as JSON values: same types (1, 1.0 and true differ), -0.0 is not 0.0, key order."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return repr(a) == repr(b)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[key], b[key]) for key in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def raw_unsafe(text: str) -> list[str]:
+    return [ch for ch in text if unicodedata.category(ch) in UNSAFE_CATEGORIES]
+
+
+def at(document: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        document = document[key]
+    return document
+
+
+def all_paths(document: Any) -> list[tuple[Any, ...]]:
+    """Every member and item of the document, in document (= row) order."""
+    found: list[tuple[Any, ...]] = []
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        entries = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in entries:
+            found.append((*path, key))
+            if isinstance(child, (dict, list)):
+                walk(child, (*path, key))
+
+    if isinstance(document, (dict, list)):
+        walk(document, ())
+    return found
+
+
+def visible(node: Node) -> Iterator[Node]:
+    """The rows a node's expanded descendants make, by the nodes' own links."""
+    for child in node.children or []:
+        yield child
+        if child.expanded:
+            yield from visible(child)
+
+
+def expand_everything(tree: FlatTree) -> None:
+    shown, capped = expand_to_depth(tree, 10_000, 10**9)
+    assert not capped and shown == len(tree.rows)
+
+
+def assert_rows_consistent(tree: FlatTree) -> None:
+    if isinstance(tree.document, (dict, list)):
+        assert tree.rows == list(visible(tree.root))
+    for index, node in enumerate(tree.rows):
+        assert node.depth >= 0
+        if index:
+            assert node.depth <= tree.rows[index - 1].depth + 1
+        for part in label_parts(node):
+            assert raw_unsafe(part.text) == [], part
+
+
+# -- the tree ------------------------------------------------------------------------------------
+@FEW
+@given(documents, st.data())
+def test_any_sequence_of_folds_keeps_the_rows_right(document: Any, data: st.DataObject) -> None:
+    tree = FlatTree(document)
+    assert_rows_consistent(tree)
+    for _ in range(data.draw(st.integers(0, 12))):
+        operation = data.draw(
+            st.sampled_from(["expand", "collapse", "toggle", "all", "depth", "fold", "reveal"])
+        )
+        row = data.draw(st.integers(0, max(0, len(tree.rows) - 1)))
+        if not tree.rows:
+            break
+        if operation == "expand":
+            added = tree.expand(row)
+            assert added >= 0
+        elif operation == "collapse":
+            tree.collapse(row)
+        elif operation == "toggle":
+            tree.toggle(row)
+        elif operation == "all":
+            shown, _ = expand_all(tree, row, data.draw(st.integers(0, 40)))
+            assert shown >= 0
+        elif operation == "depth":
+            expand_to_depth(tree, data.draw(st.integers(1, 6)), data.draw(st.integers(0, 40)))
+        elif operation == "fold":
+            collapse_all(tree)
+            if isinstance(document, (dict, list)):
+                assert [node.path for node in tree.rows] == [(key,) for key in _keys(document)]
+        else:
+            paths = all_paths(document)
+            if paths:
+                path = data.draw(st.sampled_from(paths))
+                found = reveal(tree, path)
+                assert found is not None and tree.rows[found].path == path
+        assert_rows_consistent(tree)
+        if tree.rows:
+            row = data.draw(st.integers(0, len(tree.rows) - 1))
+            parent = tree.parent_row(row)
+            node = tree.rows[row]
+            if parent is None:
+                assert node.depth == 0
+            else:
+                assert tree.rows[parent] is node.parent
+
+
+def _keys(document: Any) -> list[Any]:
+    return list(document) if isinstance(document, dict) else list(range(len(document)))
+
+
+@FEW
+@given(documents)
+def test_expanding_everything_shows_every_value_once_in_order(document: Any) -> None:
+    tree = FlatTree(document)
+    expand_everything(tree)
+    assert_rows_consistent(tree)
+    if not isinstance(document, (dict, list)):
+        assert len(tree.rows) == 1 and same(tree.rows[0].value, document)
+        return
+    assert [node.path for node in tree.rows] == all_paths(document)
+    for node in tree.rows:
+        assert node.value is at(document, node.path)
+    for depth in range(1, 5):
+        expand_to_depth(tree, depth, 10**9)
+        expected = [path for path in all_paths(document) if len(path) <= depth]
+        assert [node.path for node in tree.rows] == expected
+    collapse_all(tree)
+    assert [node.path for node in tree.rows] == [(key,) for key in _keys(document)]
+
+
+# -- labels --------------------------------------------------------------------------------------
+@FEW
+@given(documents)
+def test_labels_are_safe_and_scalars_read_back(document: Any) -> None:
+    tree = FlatTree(document)
+    expand_everything(tree)
+    for node in tree.rows:
+        parts = label_parts(node)
+        for part in parts:
+            assert raw_unsafe(part.text) == [], part
+        value = node.value
+        if isinstance(node.key, str) and node.key.isprintable() and node.key:
+            assert parts[0].text == node.key  # plain keys as they are (markup too)
+        if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
+            assert same(json.loads(parts[-1].text), value)
+        elif isinstance(value, str) and len(value) <= PREVIEW_CHARS and value.isprintable():
+            assert json.loads(parts[-1].text) == value
+
+
+@FEW
+@given(st.text(CHARS, max_size=300) | st.sampled_from(TRICKY_TEXT), st.integers(1, 200))
+def test_a_string_preview_fits_the_room_it_was_given(value: str, limit: int) -> None:
+    """Between its quotes a preview takes at most `limit` characters, escapes included, and
+    says the length whenever it cut: the row can keep the note in view."""
+    text = scalar_preview(value, limit).text
+    assert raw_unsafe(text) == []
+    match = re.fullmatch(r'(".*")(?: \(([0-9,]+) chars\))?', text, re.DOTALL)
+    assert match is not None, text
+    quoted, length = match.groups()
+    assert len(quoted) <= limit + 2, text
+    if length is not None:
+        assert length == f"{len(value):,}"
+        assert quoted.endswith('…"')
+    elif not raw_unsafe(value):
+        assert json.loads(quoted) == value
+
+
+@FEW
+@given(keys)
+def test_key_text_is_safe_and_keeps_printable_keys(key: str) -> None:
+    shown = key_text(key)
+    assert raw_unsafe(shown) == []
+    if key and key.isprintable():
+        assert shown == key
+    assert shown
+
+
+# -- copying -------------------------------------------------------------------------------------
+@FEW
+@given(documents)
+def test_every_copy_of_every_node_reads_back_exactly(document: Any) -> None:
+    tree = FlatTree(document)
+    expand_everything(tree)
+    for node in tree.rows:
+        value = node_value(node)
+        copied = value_text(value)  # `y`
+        if isinstance(value, str):
+            assert copied == value
+        else:
+            assert same(json.loads(copied), value)
+        one_line = json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # the palette's
+        assert same(json.loads(one_line), value)
+        shown = view_text(value)  # what the value view shows, before escaping
+        assert shown == value if isinstance(value, str) else same(json.loads(shown), value)
+        assert same(resolve_pointer(document, json_pointer(node.path)), value)
+        assert same(loads_exact(json.dumps(value).encode()), value)
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """RFC 6901, read independently of wfbrowse.jsonpath."""
+    if pointer == "":
+        return document
+    assert pointer.startswith("/")
+    for token in pointer[1:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        document = document[int(token)] if isinstance(document, list) else document[token]
+    return document
+
+
+def run_jq(program: str, data: Any) -> list[Any]:
+    assert JQ is not None
+    done = subprocess.run(
+        [JQ, "-c", program],
+        input=json.dumps(data, ensure_ascii=False).encode("utf-8"),
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, (program[:500], done.stderr.decode(errors="replace"))
+    # split("\n"), not splitlines(): jq writes U+2028 and friends raw inside strings.
+    lines = done.stdout.decode("utf-8").split("\n")
+    return [json.loads(line) for line in lines if line]
+
+
+def jq_check(document: Any, rows: list[Node]) -> None:
+    """One jq run for all rows: each row's copied path, applied to the document, against the
+    value the row stands for (both read by jq, so both get the same number handling: jq 1.6
+    holds numbers as doubles)."""
+    paths = [jq_path(node.path) for node in rows]
+    expected = [node.value for node in rows]
+    program = ".[0] as $d | [" + ", ".join(f"($d | {path})" for path in paths) + "], .[1]"
+    found, canonical = run_jq(program, [document, expected])
+    assert len(found) == len(rows)
+    for path, got, want in zip(paths, found, canonical, strict=True):
+        assert got == want, path
+
+
+@needs_jq
+@SOME
+@given(documents)
+def test_every_copied_path_finds_its_node_with_real_jq(document: Any) -> None:
+    tree = FlatTree(document)
+    expand_everything(tree)
+    rows = [node for node in tree.rows if node.span is None]
+    if isinstance(document, (dict, list)):
+        root = Node(None, document, None, -1)
+        rows.append(root)  # `.`: the whole document
+    jq_check(document, rows)
+
+
+# -- big containers: range rows ------------------------------------------------------------------
+big_documents = st.builds(
+    lambda size, item, as_object, extra: (
+        {"big": {f"k{i}": item for i in range(size)}, **extra}
+        if as_object
+        else {"big": [item] * size, **extra}
+    ),
+    st.integers(CHUNK + 1, CHUNK * 2 + 500),
+    scalars,
+    st.booleans(),
+    st.dictionaries(keys, values, max_size=2),
+)
+
+
+@needs_jq
+@settings(max_examples=12, deadline=None, database=None)
+@given(big_documents, st.data())
+def test_range_rows_copy_their_slice_and_their_items_copy_exactly(
+    document: Any, data: st.DataObject
+) -> None:
+    tree = FlatTree(document)
+    row = next(i for i, node in enumerate(tree.rows) if node.path == ("big",))
+    tree.expand(row)
+    ranges = [node for node in tree.rows if node.span is not None]
+    assert ranges and all(node.path == ("big",) for node in ranges)
+    container = document["big"]
+    for node in ranges:
+        start, stop = node.span  # type: ignore[misc]
+        piece = node_value(node)
+        if isinstance(container, list):
+            assert same(piece, container[start:stop])
+        else:
+            assert same(piece, {k: container[k] for k in list(container)[start:stop]})
+        assert same(json.loads(value_text(piece)), piece)
+    # Open one range: its items are rows, with paths jq reads.
+    chosen = data.draw(st.sampled_from(ranges))
+    tree.expand(tree.rows.index(chosen))
+    items = [node for node in tree.rows if node.parent is chosen]
+    assert len(items) == chosen.count()
+    sample = data.draw(st.lists(st.sampled_from(items), min_size=1, max_size=20))
+    for node in sample:
+        copied = value_text(node.value)
+        assert (
+            copied == node.value
+            if isinstance(node.value, str)
+            else same(json.loads(copied), node.value)
+        )
+    # A range row's path is its container's (ranges add nothing): jq gives the container.
+    jq_check(document, [*sample, chosen])
+
+
+# -- search --------------------------------------------------------------------------------------
+REGEXES = ["/a.b/", "/^$/", "/[0-9]+/", "/\\d\\d/", "/^k/", "/./", "/e|x/", "/\\[/", "/true/"]
+queries = st.one_of(st.text(CHARS, min_size=1, max_size=3), st.sampled_from(REGEXES + TRICKY_TEXT))
+
+
+def scalar_text(value: Any) -> str:
+    """A scalar as the tree shows it, hence as a search sees it."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def reference_matches(document: Any, text: str) -> list[tuple[Any, ...]]:
+    is_regex = len(text) >= 2 and text.startswith("/") and text.endswith("/")
+    pattern = re.compile(text[1:-1] if is_regex else re.escape(text), re.IGNORECASE)
+    found = []
+    for path in all_paths(document):
+        key, value = path[-1], at(document, path)
+        key_hit = isinstance(key, str) and pattern.search(key) is not None
+        if key_hit or (not isinstance(value, (dict, list)) and pattern.search(scalar_text(value))):
+            found.append(path)
+    return found
+
+
+@FEW
+@given(documents, queries)
+def test_search_finds_exactly_the_matching_keys_and_values_in_order(
+    document: Any, text: str
+) -> None:
+    if not text:
+        return
+    query = Query(text)
+    found = list(iter_matches(document, query))
+    assert found == reference_matches(document, text)
+    tree = FlatTree(document)
+    for path in found[:20]:  # each match can be brought into view, as `n` does
+        row = reveal(tree, path)
+        assert row is not None and tree.rows[row].path == path
+    assert_rows_consistent(tree)
+
+
+@FEW
+@given(st.text(CHARS, max_size=10))
+def test_a_query_is_made_or_refused_with_a_clear_error(text: str) -> None:
+    try:
+        query = Query(text)
+    except ValueError as error:
+        assert str(error).startswith("not a valid regex: ")
+        return
+    assert isinstance(query(text), bool)
+
+
+# -- loading -------------------------------------------------------------------------------------
+@FEW
+@given(documents, st.booleans())
+def test_the_loader_reads_any_document_exactly(document: Any, ascii_only: bool) -> None:
+    data = json.dumps(document, ensure_ascii=ascii_only).encode("utf-8")
+    assert same(loads_exact(data), document)
+    assert same(loads_exact(b"\xef\xbb\xbf" + data), document)  # a byte-order mark too
+
+
+# -- escaping ------------------------------------------------------------------------------------
+@FEW
+@given(st.text(max_size=40) | st.sampled_from(TRICKY_TEXT))  # lone surrogates included
+def test_escaped_text_holds_nothing_a_terminal_acts_on(text: str) -> None:
+    escaped = escape_controls(text)
+    assert raw_unsafe(escaped) == []
+    assert escape_controls(escaped) == escaped  # escaping twice changes nothing more
+    if not raw_unsafe(text):
+        assert escaped == text
+    # Every unsafe character became a visible escape (the text may hold some of its own).
+    expected = sum(1 for ch in text if raw_unsafe(ch))
+    assert (
+        len(re.findall(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[nrt])", escaped)) >= expected
+    )
