@@ -1,30 +1,93 @@
-"""A 10 MB instance: first tree frame after the body arrives, and expand/collapse times.
+"""Expand, collapse and search in the real app (Textual's headless pilot), on big instances.
 
-The instance is served by the loopback server and fetched through the real client, in the
-real app (Textual's headless pilot). Expands and collapses are timed to the end of the frame
-that shows them, over nodes of every kind and in a heavily expanded tree.
+The instance is served by the loopback server and fetched through the real client. Then
+every kind of node (ranges of 1,000 records, samples and index keys; records; the records
+array; the 100k array; the 50k-key object; the deep chain at several depths; the containers
+above them all) is folded and unfolded, each op timed, in three states of the tree:
+
+- A "as loaded": the app's first view (plus what reaching the nodes unfolds);
+- B "after e at the root": `e` on `data`, which stops at the 20,000-row cap;
+- C "everything expanded": `e` pressed on every collapsed container left (each range of a big
+  container is under the cap), until nothing is folded: the biggest state `e` can reach.
+
+Each op is timed three ways:
+
+- work:  the action itself plus rendering every visible row of the tree, in this process;
+- drawn: from the start of the action to the moment the app's compositor has rendered its
+         next frame (`App._display` called; in a terminal, the frame is written there);
+- pilot: to the end of the headless pilot's `pause()`, which also waits for the process to
+         look idle (it sleeps in steps): an upper bound, inflated by that wait.
+
+The target (under 50 ms) is read on `drawn`, the moment the user would see the result.
+Collections of the cycle collector that fall inside an op are timed too (`gc`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widgets import Input
 
-from tests.bench.generate import INSTANCE_ID, WORKFLOW_ID, instance_bytes
-from wfbrowse.api import _parse_object
-from wfbrowse.credentials import Credentials
-from wfbrowse.demo.server import FakeDatadog
-from wfbrowse.launch import LaunchOptions
-from wfbrowse.sites import parse_site
-from wfbrowse.tui.app import WfBrowseApp
-from wfbrowse.tui.json_tree_view import JsonTreeView
-from wfbrowse.tui.status_bar import StatusBar
+from tests.bench.common import SUMMARY, proc_status, use_isolated_env_here
+from tests.bench.generate import INSTANCE_ID, MB, WORKFLOW_ID, instance_file, late_record_id
 
-SIZE = 10 * 1024 * 1024
+TARGET_MS = 50.0
+SEARCH_FIRST_MS = 300.0
+SEARCH_ALL_MS = 1000.0
+SIZES_MB = (10, 50)
+OUTPUTS = ("data", "attributes", "outputs")
+
+
+# -- timing --------------------------------------------------------------------------------------
+class Clock:
+    """When the app rendered its frames (`App._display` wrapped on the instance), and how
+    long the cycle collector has run in all (`gc.callbacks`)."""
+
+    def __init__(self, app: Any) -> None:
+        self.frames: list[float] = []
+        self.gc_time = 0.0
+        self._gc_start = 0.0
+        display = app._display
+
+        def _display(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            if renderable is not None:
+                self.frames.append(time.perf_counter())
+
+        app._display = _display
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.gc_time += time.perf_counter() - self._gc_start
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+    def drawn_after(self, start: float) -> float | None:
+        return next((t - start for t in self.frames if t > start), None)
+
+
+@dataclass
+class Op:
+    kind: str
+    state: str
+    work: float  # ms
+    drawn: float | None
+    pilot: float
+    gc: float
+    rows: int
 
 
 async def frame(pilot: Pilot[None]) -> None:
@@ -32,36 +95,383 @@ async def frame(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def row_of(tree: JsonTreeView, *path: str | int) -> int:
-    for index, node in enumerate(tree.model.rows):
-        if node.path == path and node.span is None:
-            return index
-    raise LookupError(path)
-
-
-def paint(tree: JsonTreeView) -> None:
+def paint(tree: Any) -> None:
     """Render every visible row of the tree, as a frame does."""
     tree.render_lines(Region(0, 0, tree.size.width, tree.size.height))
 
 
 async def timed(
-    pilot: Pilot[None], tree: JsonTreeView, row: int, action: str
-) -> tuple[float, float]:
-    """(the action plus rendering its rows, the same to the end of the app's next frame)."""
+    pilot: Pilot[None], clock: Clock, tree: Any, row: int, action: Callable[[], Any] | str
+) -> tuple[float, float | None, float, float]:
+    """(work, drawn, pilot, gc) in ms for one action with the cursor on `row`."""
     tree.cursor_row = row
     await frame(pilot)
+    gc_before = clock.gc_time
     start = time.perf_counter()
-    getattr(tree, f"action_{action}")()
+    if isinstance(action, str):
+        getattr(tree, f"action_{action}")()
+    else:
+        action()
     paint(tree)
     work = time.perf_counter() - start
     await frame(pilot)
-    return work * 1000, (time.perf_counter() - start) * 1000
+    end = time.perf_counter()
+    drawn = clock.drawn_after(start)  # no frame can come while the action itself runs
+    return (
+        work * 1000,
+        None if drawn is None else drawn * 1000,
+        (end - start) * 1000,
+        (clock.gc_time - gc_before) * 1000,
+    )
 
 
-async def run(size: int = SIZE) -> dict[str, float]:
-    body = instance_bytes(size)
-    path = f"/api/v2/workflows/{WORKFLOW_ID}/instances/{INSTANCE_ID}"
+def paint_cost(tree: Any, runs: int = 15) -> tuple[float, int]:
+    """(median ms to render every visible row of the tree, rows): the floor under every op's
+    work, and what the frame after it renders again."""
+    times = []
+    for _ in range(runs):
+        tree.refresh()
+        start = time.perf_counter()
+        paint(tree)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), tree.size.height
+
+
+# -- finding nodes -------------------------------------------------------------------------------
+def node_at(tree: Any, path: tuple[Any, ...]) -> Any:
+    """The node at `path`, made visible (its ancestors unfolded)."""
+    from wfbrowse.jsontree import reveal
+
+    row = reveal(tree.model, path)
+    if row is None:
+        raise LookupError(path)
+    tree._sync_size()
+    return tree.model.rows[row]
+
+
+def shown_children(tree: Any, path: tuple[Any, ...]) -> list[Any]:
+    """The children of the node at `path` (its ranges, for a big container), made visible."""
+    from wfbrowse.jsontree import build_children
+
+    node = node_at(tree, path)
+    if not node.expanded:
+        tree.model.expand(tree.model.row_of(node))
+        tree._sync_size()
+    return build_children(node)
+
+
+def picks(items: list[Any], count: int) -> list[Any]:
+    """`count` items spread over the list: first, last, and evenly between."""
+    if count <= 1 or len(items) <= 1:
+        return items[:1]
+    step = (len(items) - 1) / (count - 1)
+    return [items[round(i * step)] for i in range(count)]
+
+
+def deep_path(step: int) -> tuple[Any, ...]:
+    return (*OUTPUTS, "deep", *(f"level{199 - i}" for i in range(step)))
+
+
+def probe_nodes(tree: Any, spread: int, records: int) -> list[tuple[str, Any]]:
+    """(kind, node) for every kind of node, made visible; `spread` of each kind (at least
+    three ranges in all and two deep levels, even with a spread of 1). A spread of 0: one
+    node of each kind but the containers above, for --quick."""
+    if spread == 0:
+        return [
+            ("range of 1,000 records", shown_children(tree, (*OUTPUTS, "records"))[0]),
+            ("a record", node_at(tree, (*OUTPUTS, "records", 0))),
+            ("records array", node_at(tree, (*OUTPUTS, "records"))),
+            ("the 100k+ array (samples)", node_at(tree, (*OUTPUTS, "samples"))),
+            ("the 50k+-key object (index)", node_at(tree, (*OUTPUTS, "index"))),
+            ("deep chain (a level of 200)", node_at(tree, deep_path(0))),
+        ]
+    found: list[tuple[str, Any]] = []
+    for name, what in (("records", "records"), ("samples", "samples"), ("index", "index keys")):
+        for node in picks(shown_children(tree, (*OUTPUTS, name)), spread):
+            found.append((f"range of 1,000 {what}", node))
+    for index in picks(list(range(records)), spread):
+        found.append(("a record", node_at(tree, (*OUTPUTS, "records", index))))
+    found.append(("records array", node_at(tree, (*OUTPUTS, "records"))))
+    found.append(("the 100k+ array (samples)", node_at(tree, (*OUTPUTS, "samples"))))
+    found.append(("the 50k+-key object (index)", node_at(tree, (*OUTPUTS, "index"))))
+    for step in picks(list(range(200)), min(spread + 1, 5)):
+        found.append(("deep chain (a level of 200)", node_at(tree, deep_path(step))))
+    for path in (OUTPUTS, OUTPUTS[:2], OUTPUTS[:1])[: max(1, spread)]:
+        found.append(("outputs/attributes/data", node_at(tree, path)))
+    return found
+
+
+def _ms(call: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def causes(tree: Any) -> dict[str, float]:
+    """The parts of the slow ops, timed on their own, in the biggest state."""
+    from wfbrowse.jsontree import _visible_below
+
+    model = tree.model
+    found: dict[str, float] = {"rows": len(model.rows)}
+    for name, path in (("records array", (*OUTPUTS, "records")), ("outputs", OUTPUTS)):
+        node = node_at(tree, path)
+        row = model.row_of(node)
+        found[f"row_of({name}): rows.index"] = _ms(lambda node=node: model.row_of(node))
+        found[f"collapse {name}: FlatTree._subtree_end scan"] = _ms(
+            lambda row=row: model._subtree_end(row)
+        )
+        found[f"expand {name} again: list(_visible_below(node))"] = _ms(
+            lambda node=node: list(_visible_below(node))
+        )
+    end = node_at(tree, ("data", "attributes", "endTimestamp"))
+    found["<- on endTimestamp: FlatTree.parent_row scan"] = _ms(
+        lambda: model.parent_row(model.row_of(end))
+    )
+    found["a full collection (gc.collect) with every node built"] = _ms(gc.collect)
+    found["tracked objects (millions)"] = len(gc.get_objects()) / 1e6
+    document = model.document
+    found["repr(document), what @work does with each argument"] = _ms(lambda: repr(document))
+    return found
+
+
+# -- the benchmark -------------------------------------------------------------------------------
+class TreeBench:
+    def __init__(self, pilot: Pilot[None], app: Any, tree: Any, clock: Clock) -> None:
+        self.pilot = pilot
+        self.app = app
+        self.tree = tree
+        self.clock = clock
+        self.ops: list[Op] = []
+
+    async def op(self, kind: str, state: str, row: int, action: Callable[[], Any] | str) -> Op:
+        work, drawn, pilot, collected = await timed(self.pilot, self.clock, self.tree, row, action)
+        result = Op(kind, state, work, drawn, pilot, collected, len(self.tree.model.rows))
+        self.ops.append(result)
+        return result
+
+    async def fold_and_unfold(self, kind: str, state: str, node: Any) -> None:
+        """Two ops that leave the node as it was: collapse then expand, or the reverse."""
+        model = self.tree.model
+        row = model.row_of(node)
+        if row is None:
+            return
+        if node.expanded:
+            await self.op(kind, state, row, "collapse_or_parent")
+            await self.op(kind, state, model.row_of(node), "expand")
+        else:
+            await self.op(kind, state, row, "expand")
+            await self.op(kind, state, model.row_of(node), "collapse_or_parent")
+
+    async def probes(self, state: str, spread: int, records: int) -> None:
+        nodes = probe_nodes(self.tree, spread, records)
+        self.tree._changed()
+        await frame(self.pilot)
+        for kind, node in nodes:
+            await self.fold_and_unfold(kind, state, node)
+
+    async def deep_chain_down(self, state: str, levels: int) -> None:
+        """Unfold the deep chain one level at a time, as a user walking down it would."""
+        row = self.tree.model.row_of(node_at(self.tree, deep_path(0)))
+        for _ in range(levels):
+            await self.op("deep chain, one level at a time", state, row, "expand")
+            row += 1  # the next level is the first child
+
+    async def expand_everything(
+        self, state: str, sample_every: int
+    ) -> tuple[int, int, list[float]]:
+        """`e` on every range of the big containers (each is under the cap), then on every
+        collapsed container left, from the last row up, until nothing is folded. A press the
+        cap stops is followed by presses inside what it opened.
+        Returns (presses, presses stopped by the cap, work of every press in ms)."""
+        from wfbrowse.tui import json_tree_view
+
+        tree, model = self.tree, self.tree.model
+        ranges = [
+            node
+            for name in ("records", "samples", "index")
+            for node in shown_children(tree, (*OUTPUTS, name))
+        ]
+        tree._changed()
+        await frame(self.pilot)
+        stopped: list[bool] = []
+        expand_all = json_tree_view.expand_all
+
+        def counting(*args: Any) -> tuple[int, bool]:
+            shown, capped = expand_all(*args)
+            stopped.append(capped)
+            return shown, capped
+
+        works: list[float] = []
+
+        async def press(row: int) -> None:
+            if (len(works) + 1) % sample_every == 0:
+                timed_op = await self.op("e (expand all) on a node", state, row, "expand_all")
+                works.append(timed_op.work)
+                return
+            tree.cursor_row = row
+            start = time.perf_counter()
+            tree.action_expand_all()
+            works.append((time.perf_counter() - start) * 1000)
+            if len(works) % 50 == 0:
+                await frame(self.pilot)
+
+        json_tree_view.expand_all = counting  # type: ignore[assignment]
+        try:
+            for node in reversed(ranges):  # from the bottom: rows above keep their places
+                await press(model.row_of(node))
+            row = len(model.rows) - 1
+            while row >= 0:
+                node = model.rows[row]
+                if not node.is_container or node.expanded:
+                    row -= 1
+                    continue
+                await press(row)
+                if not node.expanded:
+                    raise RuntimeError(f"e could not open {node!r}: over the cap on its own")
+                if stopped[-1]:
+                    row = model._subtree_end(row) - 1  # walk back up through what it opened
+                else:
+                    row -= 1
+        finally:
+            json_tree_view.expand_all = expand_all  # type: ignore[assignment]
+        await frame(self.pilot)
+        return len(works), sum(stopped), works
+
+
+async def load_and_fetch(app: Any, pilot: Pilot[None], body: bytes, runs: int) -> dict[str, float]:
+    from wfbrowse.api import _parse_object
+    from wfbrowse.tui.json_tree_view import JsonTreeView
+    from wfbrowse.tui.status_bar import StatusBar
+
     figures: dict[str, float] = {}
+    app.query_one("#workflow").value = WORKFLOW_ID
+    app.query_one("#instance").value = INSTANCE_ID
+    start = time.perf_counter()
+    app.action_fetch()
+    await app.workers.wait_for_complete()
+    await frame(pilot)
+    figures["fetch_to_frame_ms"] = (time.perf_counter() - start) * 1000
+    status = app.query_one(StatusBar)
+    if status.message_kind == "error":
+        raise SystemExit(f"the fetch failed: {status.message}")
+    parse_times, frame_times = [], []
+    tree = app.query_one(JsonTreeView)
+    for _ in range(runs):
+        await frame(pilot)
+        start = time.perf_counter()
+        data = await _parse_object(body, 200)
+        parsed = time.perf_counter()
+        tree.load(data)
+        paint(tree)
+        parse_times.append((parsed - start) * 1000)
+        frame_times.append((time.perf_counter() - start) * 1000)
+    await frame(pilot)
+    figures["parse_ms"] = statistics.median(parse_times)
+    figures["first_frame_ms"] = statistics.median(frame_times)
+    return figures
+
+
+# -- search --------------------------------------------------------------------------------------
+QUICK_SEARCHES = ("common (a key in every record)", "late first match (a record 60% in)")
+
+
+def searches(size: int) -> dict[str, str]:
+    return {
+        "common (a key in every record)": "latency",
+        "late first match (a record 60% in)": late_record_id(size),
+        "regex": r"/i-[0-9a-f]{10}\.ec2/",
+        "no match at all": "zzzz-not-there",
+    }
+
+
+async def search_in_app(
+    app: Any, pilot: Pilot[None], text: str
+) -> tuple[float, float, int, float, float]:
+    """`/`, the query, Enter: (ms to the first match shown, ms to all counted, matches, CPU ms
+    of the search thread's walk, CPU ms of the rest of the process meanwhile: the UI)."""
+    from wfbrowse import jsontree
+
+    await app.action_search()
+    field = app.query_one("#search", Input)
+    field.value = text
+    await frame(pilot)
+    times: dict[str, float] = {}
+    done = asyncio.Event()
+    go, finish = app._go_to_match, app._search_done
+    walk = jsontree.iter_matches
+    walk_cpu: list[float] = []
+
+    def go_to_match(index: int) -> None:
+        go(index)
+        times.setdefault("first", time.perf_counter())
+
+    def search_done(matches: list[Any], query: str) -> None:
+        finish(matches, query)
+        times["all"] = time.perf_counter()
+        done.set()
+
+    def timed_walk(document: Any, query: Any) -> Any:
+        start = time.thread_time()
+        yield from walk(document, query)
+        walk_cpu.append(time.thread_time() - start)
+
+    app._go_to_match, app._search_done = go_to_match, search_done
+    jsontree.iter_matches = timed_walk  # the worker imports it when it starts
+    try:
+        cpu = time.process_time()
+        start = time.perf_counter()
+        await field.action_submit()
+        await asyncio.wait_for(done.wait(), timeout=300)
+        cpu = time.process_time() - cpu
+    finally:
+        del app._go_to_match, app._search_done
+        jsontree.iter_matches = walk
+    await frame(pilot)
+    count = len(app._matches)
+    first = times.get("first", times["all"]) - start
+    thread_cpu = sum(walk_cpu)
+    return (
+        first * 1000,
+        (times["all"] - start) * 1000,
+        count,
+        thread_cpu * 1000,
+        (cpu - thread_cpu) * 1000,
+    )
+
+
+def search_core(document: Any, text: str) -> tuple[float, float, int]:
+    from wfbrowse.jsontree import Query, iter_matches
+
+    start = time.perf_counter()
+    matches = iter_matches(document, Query(text))
+    first = next(matches, None)
+    first_ms = (time.perf_counter() - start) * 1000
+    count = (first is not None) + sum(1 for _ in matches)
+    return first_ms, (time.perf_counter() - start) * 1000, count
+
+
+# -- one instance --------------------------------------------------------------------------------
+STATES = ("A as loaded", "B after e at root", "C everything expanded")
+
+
+async def run(
+    size_mb: int, *, spread: int = 3, deep_levels: int = 200, full_search: bool = True
+) -> dict[str, Any]:
+    """`full_search`: every query, each also timed on its own (core), and a search in the
+    biggest state; else two queries in the app only (the 50 MB figures are extra info, and
+    each query there takes seconds)."""
+    from wfbrowse.credentials import Credentials
+    from wfbrowse.demo.server import FakeDatadog
+    from wfbrowse.launch import LaunchOptions
+    from wfbrowse.sites import parse_site
+    from wfbrowse.tui.app import WfBrowseApp
+    from wfbrowse.tui.json_tree_view import JsonTreeView
+
+    use_isolated_env_here()
+    size = size_mb * MB
+    body = instance_file(size).read_bytes()
+    path = f"/api/v2/workflows/{WORKFLOW_ID}/instances/{INSTANCE_ID}"
+    result: dict[str, Any] = {}
     with FakeDatadog() as server:
         server.add_response("GET", path, status=200, body=body)
         options = LaunchOptions(
@@ -71,140 +481,237 @@ async def run(size: int = SIZE) -> dict[str, float]:
         )
         app = WfBrowseApp(options)
         async with app.run_test(size=(120, 50)) as pilot:
-            # The whole fetch through the real client and app, for reference.
-            app.query_one("#workflow").value = WORKFLOW_ID  # type: ignore[attr-defined]
-            app.query_one("#instance").value = INSTANCE_ID  # type: ignore[attr-defined]
-            start = time.perf_counter()
-            app.action_fetch()
-            await app.workers.wait_for_complete()
-            await frame(pilot)
-            figures["fetch_to_frame_ms"] = (time.perf_counter() - start) * 1000
-            status = app.query_one(StatusBar)
-            if status.message_kind == "error":
-                raise SystemExit(f"the fetch failed: {status.message}")
+            clock = Clock(app)
+            try:
+                result["load"] = await load_and_fetch(app, pilot, body, 3 if full_search else 1)
+                tree = app.query_one(JsonTreeView)
+                document = tree.model.document
+                records = len(document["data"]["attributes"]["outputs"]["records"])
 
-            # Body in hand to first tree frame: parse, build the first rows, paint.
-            parse_times, frame_times = [], []
-            tree = app.query_one(JsonTreeView)
-            for _ in range(5):
-                await frame(pilot)
+                result["search"] = {}
+                for name, text in searches(size).items():
+                    if not full_search and name not in QUICK_SEARCHES[: 1 if not spread else 2]:
+                        continue
+                    core = search_core(document, text) if full_search else None
+                    in_app = await search_in_app(app, pilot, text)
+                    result["search"][name] = (core, in_app)
+                app.close_search()
                 start = time.perf_counter()
-                data = await _parse_object(body, 200)
-                parsed = time.perf_counter()
-                tree.load(data)
-                paint(tree)
-                parse_times.append((parsed - start) * 1000)
-                frame_times.append((time.perf_counter() - start) * 1000)
-            figures["parse_ms"] = statistics.median(parse_times)
-            figures["first_frame_ms"] = statistics.median(frame_times)
+                await frame(pilot)
+                result["idle_pilot_ms"] = (time.perf_counter() - start) * 1000
+                result["paint"] = paint_cost(tree)
 
-            times: dict[str, tuple[float, float]] = {}
-            outputs = row_of(tree, "data", "attributes", "outputs")
-            times["expand outputs"] = await timed(pilot, tree, outputs, "expand")
-            for name in ("records", "samples", "index"):
-                row = row_of(tree, "data", "attributes", "outputs", name)
-                times[f"expand {name} (ranges)"] = await timed(pilot, tree, row, "expand")
-            # Open every range of samples and index: about 150,000 visible rows.
-            samples = row_of(tree, "data", "attributes", "outputs", "samples")
-            opened = 0
-            for row in range(len(tree.model.rows) - 1, samples, -1):
-                node = tree.model.rows[row]
-                if node.span is not None and not node.expanded:
-                    tree.model.expand(row)
-                    opened += 1
-            tree._changed()
-            await frame(pilot)
-            figures["visible_rows_in_big_state"] = len(tree.model.rows)
-            records = row_of(tree, "data", "attributes", "outputs", "records")
-            first_range = records + 1
-            times["expand a 1,000-item range (big state)"] = await timed(
-                pilot, tree, first_range, "expand"
-            )
-            times["expand a record (big state)"] = await timed(
-                pilot, tree, first_range + 1, "expand"
-            )
-            times["collapse the range (big state)"] = await timed(
-                pilot, tree, first_range, "collapse_or_parent"
-            )
-            samples = row_of(tree, "data", "attributes", "outputs", "samples")
-            times["collapse samples, 100k rows (big state)"] = await timed(
-                pilot, tree, samples, "collapse_or_parent"
-            )
-            times["expand samples again, 100k rows (big state)"] = await timed(
-                pilot, tree, samples, "expand"
-            )
-            times["jump to last row (big state)"] = await timed(
-                pilot, tree, len(tree.model.rows) - 1, "last"
-            )
-            deep = row_of(tree, "data", "attributes", "outputs", "deep")
-            deep_times = []
-            for step in range(60):
-                deep_times.append(await timed(pilot, tree, deep + step, "expand"))
-            times["expand down a deep chain (worst of 60)"] = (
-                max(work for work, _ in deep_times),
-                max(wall for _, wall in deep_times),
-            )
-            start = time.perf_counter()
-            await frame(pilot)
-            figures["idle_frame_ms"] = (time.perf_counter() - start) * 1000
-    print(f"10 MB instance ({len(body) / 1e6:.1f} MB of JSON), headless app 120x50:")
-    figures.update(search_figures(data))
-    print(f"  parse (orjson, collector paused)   {figures['parse_ms']:7.1f} ms")
+                bench = TreeBench(pilot, app, tree, clock)
+                rows: dict[str, int] = {}
+                state = STATES[0]
+                await bench.deep_chain_down(state, deep_levels)
+                if spread:  # --quick probes state C only
+                    await bench.probes(state, spread, records)
+                rows[state] = len(tree.model.rows)
+
+                state = STATES[1]
+                tree.action_collapse_all()
+                await frame(pilot)
+                await bench.op("e (expand all) at the root", state, 0, "expand_all")
+                rows[state] = len(tree.model.rows)
+                if spread:
+                    await bench.probes(state, spread, records)
+
+                state = STATES[2]
+                presses, capped, works = await bench.expand_everything(
+                    state, sample_every=25 if spread else 100
+                )
+                rows[state] = len(tree.model.rows)
+                result["expand_everything"] = (presses, capped, works)
+                await bench.probes(state, spread, records)
+                endstamp = node_at(tree, ("data", "attributes", "endTimestamp"))
+                await bench.op(
+                    "<- to the parent, after a huge sibling",
+                    state,
+                    tree.model.row_of(endstamp),
+                    "collapse_or_parent",
+                )
+                await bench.op("G (last row)", state, 0, "last")
+                await bench.op("g (first row)", state, len(tree.model.rows) - 1, "first")
+                result["rss_big_state_mb"] = proc_status()["VmRSS"] / 1024
+                result["causes"] = causes(tree)  # after the ops: it runs a full collection
+                # A search that reveals its match in the biggest state (ancestors found by
+                # scanning the rows).
+                if full_search:
+                    result["search_big_state"] = await search_in_app(
+                        app, pilot, late_record_id(size, 0.9)
+                    )
+                await bench.op("E (collapse everything)", state, 0, "collapse_all")
+                result["rows"] = rows
+                result["ops"] = bench.ops
+            finally:
+                clock.close()
+    result["size"] = len(body)
+    return result
+
+
+# -- the report ----------------------------------------------------------------------------------
+def _fmt(value: float | None) -> str:
+    return "   --   " if value is None else f"{value:6.1f}ms"
+
+
+def report(size_mb: int, result: dict[str, Any]) -> None:
+    load = result["load"]
+    print(f"{size_mb} MB instance ({result['size'] / 1e6:.1f} MB of JSON), headless app 120x50:")
+    print(f"  parse (wfbrowse's loader)          {load['parse_ms']:7.1f} ms")
     print(
-        f"  body -> first tree rows rendered   {figures['first_frame_ms']:7.1f} ms"
-        "   (target <= 150 ms; parse + build + render)"
+        f"  body -> first tree rows rendered   {load['first_frame_ms']:7.1f} ms"
+        "   (parse + build + render)"
     )
-    print(f"  fetch over loopback -> tree frame  {figures['fetch_to_frame_ms']:7.1f} ms")
+    print(f"  fetch over loopback -> tree frame  {load['fetch_to_frame_ms']:7.1f} ms")
+    paint_ms, paint_rows = result["paint"]
     print(
-        "  expand/collapse (target <= 100 ms each); big state = "
-        f"{int(figures['visible_rows_in_big_state']):,} visible rows"
+        f"  rendering the tree's {paint_rows} visible rows once: {paint_ms:.1f} ms "
+        f"({paint_ms / paint_rows:.2f} ms a row; every op's work includes one, its frame another)"
+    )
+
+    print(
+        f"  search (targets: first match {SEARCH_FIRST_MS:.0f} ms, all counted "
+        f"{SEARCH_ALL_MS:.0f} ms); core = wfbrowse.jsontree.iter_matches alone, app = `/`, "
+        "Enter, to the match shown / the count done:"
+    )
+    worst_first = worst_all = 0.0
+    for name, (core, in_app) in result["search"].items():
+        a_first, a_all, a_count, walk_cpu, ui_cpu = in_app
+        if core is None:
+            core_text = f"{'(core not timed at this size)':<34}"
+        else:
+            core_text = f"core first {core[0]:6.1f} all {core[1]:6.1f} ms"
+        print(
+            f"    {name:<36} {core_text} | app first {a_first:6.1f} all {a_all:6.1f} ms"
+            f" | CPU: walk {walk_cpu:5.0f} UI {ui_cpu:4.0f} ms | {a_count:,} matches"
+        )
+        worst_first, worst_all = max(worst_first, a_first), max(worst_all, a_all)
+    if "search_big_state" in result:
+        first, every, count, _, _ = result["search_big_state"]
+        print(
+            f"    in state C (everything expanded), a match 90% in: first {first:.1f} ms, all "
+            f"{every:.1f} ms ({count:,})"
+        )
+    SUMMARY.add(
+        f"3. search {size_mb} MB: first match < {SEARCH_FIRST_MS:.0f} ms, all counted < "
+        f"{SEARCH_ALL_MS:.0f} ms" + ("" if size_mb == 10 else " (extra info)"),
+        f"worst over {len(result['search'])} queries, in the app: first {worst_first:.0f} ms, "
+        f"all {worst_all:.0f} ms",
+        (worst_first < SEARCH_FIRST_MS and worst_all < SEARCH_ALL_MS) if size_mb == 10 else None,
+    )
+
+    ops: list[Op] = result["ops"]
+    rows = result["rows"]
+    presses, capped, works = result["expand_everything"]
+    print(
+        "  expand/collapse (target < 50 ms). work = action + rendering the visible rows; "
+        "drawn = to the app's next rendered frame;"
     )
     print(
-        "    work = the action and rendering every visible row; frame = to the end of the "
-        f"headless app's next frame (an idle frame costs {figures['idle_frame_ms']:.0f} ms)"
+        f"  pilot = to the end of the pilot's pause (waits for idle; an idle pause costs "
+        f"{result['idle_pilot_ms']:.0f} ms). Worst of each kind, per state:"
     )
-    print(f"    {'':<46} {'work':>7}    {'frame':>7}")
-    for name, (work, wall) in times.items():
-        print(f"    {name:<46} {work:7.1f} ms {wall:7.1f} ms")
-    figures["worst_expand_work_ms"] = max(work for work, _ in times.values())
-    figures["worst_expand_frame_ms"] = max(wall for _, wall in times.values())
+    for state in STATES:
+        print(f"    {state}: {rows.get(state, 0):,} visible rows")
     print(
-        f"  worst expand/collapse: work {figures['worst_expand_work_ms']:.1f} ms, "
-        f"frame {figures['worst_expand_frame_ms']:.1f} ms"
+        f"    (C was reached with {presses:,} presses of e, {capped} of them stopped by the cap; "
+        f"work per press: median {statistics.median(works):.1f} ms, worst {max(works):.1f} ms)"
     )
-    return figures
+    kinds: list[str] = []
+    for op in ops:
+        if op.kind not in kinds:
+            kinds.append(op.kind)
+    header = "".join(f" | {state.split()[0]:>1} work   drawn   pilot " for state in STATES)
+    print(f"    {'kind (count of ops)':<42}{header}")
+    by: dict[tuple[str, str], list[Op]] = defaultdict(list)
+    for op in ops:
+        by[(op.kind, op.state)].append(op)
+    for kind in kinds:
+        count = sum(len(by[(kind, state)]) for state in STATES)
+        cells = []
+        for state in STATES:
+            group = by[(kind, state)]
+            if not group:
+                cells.append(f" | {'':<24}")
+                continue
+            work = max(op.work for op in group)
+            drawn = max((op.drawn for op in group if op.drawn is not None), default=None)
+            pilot = max(op.pilot for op in group)
+            cells.append(f" | {_fmt(work)}{_fmt(drawn)}{_fmt(pilot)}")
+        print(f"    {f'{kind} ({count})':<42}" + "".join(cells))
+    expand_ops = ops
+    worst_work = max(expand_ops, key=lambda op: op.work)
+    worst_drawn = max(expand_ops, key=lambda op: op.drawn or 0.0)
+    worst_pilot = max(expand_ops, key=lambda op: op.pilot)
+    slow = [op for op in expand_ops if (op.drawn or op.work) >= TARGET_MS]
+    print(
+        f"  worst expand/collapse: work {worst_work.work:.1f} ms ({worst_work.kind}, "
+        f"{worst_work.state.split()[0]}), drawn {worst_drawn.drawn or 0:.1f} ms "
+        f"({worst_drawn.kind}, {worst_drawn.state.split()[0]}), pilot {worst_pilot.pilot:.1f} ms"
+    )
+    print(
+        f"  {len(slow)} of {len(expand_ops)} ops took {TARGET_MS:.0f} ms or more to be drawn"
+        + (":" if slow else "")
+    )
+    for op in sorted(slow, key=lambda op: -(op.drawn or op.work))[:12]:
+        print(
+            f"    {op.drawn or 0:7.1f} ms drawn, {op.work:7.1f} ms work, gc {op.gc:5.1f} ms"
+            f"  {op.kind} [{op.state.split()[0]}, {op.rows:,} rows]"
+        )
+    drawn_all = [op.drawn for op in ops if op.drawn is not None]
+    print(
+        f"  median over all {len(ops)} ops: work {statistics.median(op.work for op in ops):.1f} ms,"
+        f" drawn {statistics.median(drawn_all):.1f} ms, "
+        f"pilot {statistics.median(op.pilot for op in ops):.1f} ms"
+    )
+    found = result["causes"]
+    print(f"  causes, each timed on its own in state C ({int(found.pop('rows')):,} rows):")
+    for what, value in found.items():
+        unit = "" if "millions" in what else " ms"
+        print(f"    {value:8.1f}{unit}  {what}")
+    print(f"  resident size of this process in state C: {result['rss_big_state_mb']:.0f} MB")
+    SUMMARY.add(
+        f"2. expand/collapse any node in any state < {TARGET_MS:.0f} ms, {size_mb} MB "
+        f"(up to {max(rows.values()):,} rows)",
+        f"worst drawn {worst_drawn.drawn or 0:.0f} ms ({worst_drawn.kind}, state "
+        f"{worst_drawn.state.split()[0]}), worst work {worst_work.work:.0f} ms; "
+        f"{len(slow)} of {len(expand_ops)} ops >= {TARGET_MS:.0f} ms",
+        not slow,
+    )
 
 
-SEARCHES = {
-    "common (a key in every record)": "latency",
-    "late first match (record 31,000)": "rec-0031",
-    "regex": r"/i-[0-9a-f]{10}\.ec2/",
-    "no match at all": "zzzz-not-there",
-}
-
-
-def search_figures(document: object) -> dict[str, float]:
-    """Time to the first match and to the whole count, for a few kinds of query."""
-    from wfbrowse.jsontree import Query, iter_matches
-
-    figures: dict[str, float] = {}
-    print("  search over the whole document (targets: first match 300 ms, all counted 1 s):")
-    for name, text in SEARCHES.items():
-        start = time.perf_counter()
-        matches = iter_matches(document, Query(text))
-        first = next(matches, None)
-        first_ms = (time.perf_counter() - start) * 1000
-        count = (first is not None) + sum(1 for _ in matches)
-        all_ms = (time.perf_counter() - start) * 1000
-        print(f"    {name:<36} first {first_ms:6.1f} ms   all {all_ms:6.1f} ms   {count:,} matches")
-        figures[f"search_first_ms[{name}]"] = first_ms
-        figures[f"search_all_ms[{name}]"] = all_ms
-    return figures
-
-
-def main(size: int = SIZE) -> dict[str, float]:
-    return asyncio.run(run(size))
+def main(sizes: tuple[int, ...] = SIZES_MB, *, spread: int = 3, deep_levels: int = 200) -> None:
+    """`deep_levels`: how far down the chain to walk one level at a time, on the first size
+    (on the others 40 levels: the walk costs the same whatever the document's size)."""
+    for index, size_mb in enumerate(sizes):
+        if index:
+            print()
+        levels = deep_levels if index == 0 else min(deep_levels, 40)
+        result = asyncio.run(
+            run(
+                size_mb,
+                spread=spread,
+                deep_levels=levels,
+                full_search=spread > 0 and size_mb <= 10,
+            )
+        )
+        report(size_mb, result)
+        del result
+        gc.collect()
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    from tests.bench.common import emit_summary
+
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_tree")
+    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES_MB), help="MB")
+    parser.add_argument("--spread", type=int, default=3)
+    parser.add_argument("--deep-levels", type=int, default=200)
+    parser.add_argument("--child", action="store_true", help="summary lines for the parent")
+    arguments = parser.parse_args()
+    main(tuple(arguments.sizes), spread=arguments.spread, deep_levels=arguments.deep_levels)
+    if arguments.child:
+        emit_summary()

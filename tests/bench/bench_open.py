@@ -1,0 +1,217 @@
+"""`wfbrowse open FILE` to its first tree frame, the whole process in a real terminal (tmux).
+
+For each size, alternating rounds (the order rotates every round) of:
+
+- wfbrowse: `python -m wfbrowse open FILE`, until the pane shows the tree's `outputs` row and
+  the status line "showing a saved run" (they are drawn in the same frame);
+- the bare Textual app (tests/bench/bare_app.py) to its first frame;
+- VisiData, `vd FILE`, until its sheet shows the instance's row (`outputsTooBig=False`, in
+  the `meta` column; while it loads it shows an empty sheet and a progress bar).
+
+The yardstick for the target is the least any app must do: read the file and parse it with
+orjson (collector paused, as wfbrowse does), measured in this process, plus the bare app's
+start-up to its first frame. Target: wfbrowse within 1.3x of that sum.
+
+Then where wfbrowse's time goes, from startup_probe.py: reading the file (parse and checks),
+the collections of the cycle collector that walk the new document, the frames before the one
+with the tree.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from pathlib import Path
+
+from tests.bench import bench_startup
+from tests.bench.common import (
+    SUMMARY,
+    VISIDATA_HINT,
+    find_visidata,
+    isolated_env,
+    median,
+)
+from tests.bench.generate import MB, instance_file
+from tests.tmux import TmuxSession
+
+TARGET = 1.3
+SIZES_MB = (1, 10, 50)
+ROUNDS = {1: 7, 10: 7, 50: 5}
+WFBROWSE_MARKERS = ("showing a saved run", "outputs: {5 keys}")
+VISIDATA_MARKER = "outputsTooBig=False"
+
+
+def parse_time(path: Path, runs: int) -> dict[str, float]:
+    """Read + orjson.loads, the collector paused (the yardstick) and running; and
+    wfbrowse's own loader (orjson plus its checks), for comparison. Seconds, medians."""
+    import orjson
+
+    from wfbrowse.jsonload import loads_exact
+
+    def timed(parse: object, paused: bool) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            if paused:
+                gc.disable()
+            try:
+                document = parse(path.read_bytes())  # type: ignore[operator]
+            finally:
+                gc.enable()
+            times.append(time.perf_counter() - start)
+            del document
+        return median(times)
+
+    return {
+        "orjson": timed(orjson.loads, True),
+        "orjson_gc_on": timed(orjson.loads, False),
+        "loads_exact": timed(loads_exact, False),
+    }
+
+
+def time_to(command: list[str], ready: object, env: dict[str, str], timeout: float) -> float:
+    start = time.perf_counter()
+    with TmuxSession(command, width=120, height=40, env=env) as term:
+        term.wait_for(ready, timeout=timeout)  # type: ignore[arg-type]
+        return time.perf_counter() - start
+
+
+def wfbrowse_ready(screen: str) -> bool:
+    return all(marker in screen for marker in WFBROWSE_MARKERS)
+
+
+def one_size(
+    size_mb: int, rounds: int, vd: str | None, env: dict[str, str], *, warm: bool = True
+) -> dict[str, float]:
+    path = instance_file(size_mb * MB)
+    parse = parse_time(path, 5 if size_mb <= 10 else 3)
+    timeout = 30 + size_mb * 2
+    apps: dict[str, tuple[list[str], object]] = {
+        "bare": (bench_startup.BARE, bench_startup.BARE_MARKER),
+        "wfbrowse": ([sys.executable, "-m", "wfbrowse", "open", str(path)], wfbrowse_ready),
+    }
+    if vd is not None:
+        apps["visidata"] = ([vd, str(path)], VISIDATA_MARKER)
+    times: dict[str, list[float]] = {name: [] for name in apps}
+    names = list(apps)
+    # One unmeasured round: the file cache, bytecode, VisiData's first start.
+    for name in names if warm else ():
+        time_to(*apps[name], env, timeout)
+    for index in range(rounds):
+        order = names[index % len(names) :] + names[: index % len(names)]
+        for name in order:
+            times[name].append(time_to(*apps[name], env, timeout))
+    figures = {f"{name}_s": median(values) for name, values in times.items()}
+    figures.update({f"parse_{key}_s": value for key, value in parse.items()})
+    yardstick = parse["orjson"] + figures["bare_s"]
+    paired = median(
+        w / (parse["orjson"] + b) for w, b in zip(times["wfbrowse"], times["bare"], strict=True)
+    )
+    figures["ratio"] = paired
+    size = path.stat().st_size / 1e6
+    print(f"{size_mb} MB instance ({size:.1f} MB of JSON), median of {rounds} rounds:")
+    print(
+        f"  read + orjson.loads in-process     {parse['orjson'] * 1000:7.0f} ms  (collector "
+        f"paused; {parse['orjson_gc_on'] * 1000:.0f} ms with it running; wfbrowse's loader "
+        f"loads_exact {parse['loads_exact'] * 1000:.0f} ms)"
+    )
+    print(f"  bare Textual app, first frame      {figures['bare_s'] * 1000:7.0f} ms")
+    print(f"  = yardstick (parse + bare app)     {yardstick * 1000:7.0f} ms")
+    print(
+        f"  wfbrowse open FILE, tree frame     {figures['wfbrowse_s'] * 1000:7.0f} ms  "
+        f"(min {min(times['wfbrowse']) * 1000:.0f} ms)"
+    )
+    print(
+        f"  wfbrowse / yardstick: {figures['wfbrowse_s'] / yardstick:.2f}x of the medians, "
+        f"{paired:.2f}x median of the rounds' ratios   (target <= {TARGET:.1f}x)"
+    )
+    if vd is not None:
+        figures["vd_ratio"] = figures["wfbrowse_s"] / figures["visidata_s"]
+        print(
+            f"  VisiData (vd FILE), first sheet    {figures['visidata_s'] * 1000:7.0f} ms  "
+            f"(min {min(times['visidata']) * 1000:.0f} ms); wfbrowse takes "
+            f"{figures['vd_ratio']:.2f}x VisiData's time"
+        )
+    else:
+        print(f"  VisiData: skipped. {VISIDATA_HINT}")
+    SUMMARY.add(
+        f"1. `wfbrowse open` {size_mb} MB to first tree frame within {TARGET}x of "
+        "orjson parse + bare app",
+        f"{figures['wfbrowse_s'] * 1000:.0f} ms vs {parse['orjson'] * 1000:.0f} + "
+        f"{figures['bare_s'] * 1000:.0f} = {yardstick * 1000:.0f} ms: {paired:.2f}x"
+        + (
+            f"; VisiData {figures['visidata_s'] * 1000:.0f} ms "
+            f"(wfbrowse {figures['vd_ratio']:.2f}x of it)"
+            if vd is not None
+            else "; VisiData not installed"
+        ),
+        paired <= TARGET,
+    )
+    return figures
+
+
+def diagnose(sizes: tuple[int, ...], runs: int, env: dict[str, str]) -> None:
+    columns: dict[str, list[dict[str, float]]] = {}
+    for size_mb in sizes:
+        path = instance_file(size_mb * MB)
+        columns[f"{size_mb} MB"] = [
+            bench_startup.phases(bench_startup.probe_run(["wfbrowse", "open", str(path)], env))
+            for _ in range(runs)
+        ]
+    bench_startup.phase_table(
+        columns,
+        f"where `wfbrowse open` spends its time (startup_probe.py, median of {runs}; "
+        "'at' = since launch):",
+        indent="",
+    )
+    # The loader's parts, in this process.
+    from wfbrowse import jsonload
+
+    print("  wfbrowse.jsonload.loads_exact, in this process (median of 3):")
+    for size_mb in sizes:
+        data = instance_file(size_mb * MB).read_bytes()
+        table = bytes.maketrans(b"123456789", b"000000000")
+
+        def regex_scan(data: bytes = data) -> object:
+            return jsonload._LONG_DIGITS.search(data)
+
+        def translate_scan(data: bytes = data, table: bytes = table) -> object:
+            return data.translate(table).find(b"0" * 19)
+
+        regex = median([_time(regex_scan) for _ in range(3)])
+        swap = median([_time(translate_scan) for _ in range(3)])
+        print(
+            f"    {size_mb:>2} MB: the _LONG_DIGITS regex scan alone {regex * 1000:6.0f} ms "
+            f"(a bytes.translate + find does the same check in {swap * 1000:.0f} ms)"
+        )
+
+
+def _time(call: object) -> float:
+    start = time.perf_counter()
+    call()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def main(
+    sizes: tuple[int, ...] = SIZES_MB,
+    rounds: dict[int, int] | None = None,
+    diagnose_runs: int = 2,
+    warm: bool = True,
+) -> dict[int, dict[str, float]]:
+    bench_startup.compile_package()
+    env = isolated_env()
+    vd = find_visidata()
+    if vd is None:
+        print(VISIDATA_HINT)
+    results = {}
+    for size_mb in sizes:
+        results[size_mb] = one_size(size_mb, (rounds or ROUNDS)[size_mb], vd, env, warm=warm)
+    if diagnose_runs:
+        print()
+        diagnose(sizes, diagnose_runs, env)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""The loopback server for the soak, in a process of its own (so that the app's process
+holds only the app): `python -m tests.bench.soak_server` prints its URL, then serves until
+its stdin closes.
+
+Every GET of the instance answers the next version of a running run
+(`generate.running_instance(tick)`, tick 0, 1, 2...): its steps advance, counters and a
+progress log move, ten records change their values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler
+
+from tests.bench.generate import INSTANCE_ID, WORKFLOW_ID, running_instance
+from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
+
+PATH = f"/api/v2/workflows/{WORKFLOW_ID}/instances/{INSTANCE_ID}"
+
+
+def main() -> None:
+    ticks = itertools.count()
+    lock = threading.Lock()
+
+    def answer(request: RecordedRequest, handler: BaseHTTPRequestHandler) -> bool:
+        with lock:
+            tick = next(ticks)
+        write_reply(handler, Reply.json(200, running_instance(tick)))
+        return True
+
+    with FakeDatadog() as server:
+        server.add_handler("GET", PATH, answer)
+        print(server.url, flush=True)
+        # The server keeps every request it got (for tests): forget them now and then.
+        while sys.stdin.readline():
+            with server._lock:
+                server.requests.clear()
+
+
+if __name__ == "__main__":
+    main()
