@@ -33,7 +33,15 @@ MAX_NESTING = 512
 # back is known to be within MAX_NESTING without walking it.
 _ORJSON_WRITE_DEPTH = 254
 
-_LONG_DIGITS = re.compile(rb"[0-9]{19,}")
+# Every digit read as "0", to find a run of 19 of them with one bytes.find: a regex over a
+# 10 MB body took 220 ms, longer than orjson's whole parse; translate and find take 17 ms.
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 19
+
+
+def _has_long_digit_run(data: bytes) -> bool:
+    """Whether the bytes hold 19 digits in a row: a number orjson may have rounded."""
+    return data.translate(_DIGITS_AS_ZERO).find(_LONG_RUN) != -1
 
 
 def loads_exact(data: bytes) -> Any:
@@ -54,12 +62,17 @@ def loads_exact(data: bytes) -> Any:
         except orjson.JSONDecodeError:
             value = _json_loads(data)
         else:
-            if _LONG_DIGITS.search(data) is not None:
+            if _has_long_digit_run(data):
                 # A RecursionError here means deeper than MAX_NESTING anyway: no fallback to
                 # orjson's result, whose big integers may be rounded.
                 value = _json_loads(data)
         if _nested_deeper_than(value, data, MAX_NESTING):
             raise RecursionError(f"JSON nested deeper than {MAX_NESTING} levels")
+        # Out of the collector's way for good: otherwise it walks every container of the new
+        # document as it ages through the generations (130 ms for 10 MB, 750 ms for 50 MB,
+        # in the middle of the first frame). JSON values hold no cycles, so reference
+        # counting still frees them.
+        gc.freeze()
         return value
     finally:
         if was_enabled:
