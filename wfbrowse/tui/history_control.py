@@ -43,7 +43,7 @@ class HistoryControl(App[None]):
     def open_visit_ids(self, workflow_id: str, instance_id: str, site: Site | None) -> None:
         raise NotImplementedError
 
-    @work(thread=True, group="history", exit_on_error=False)
+    @work(thread=True, group="history", exit_on_error=False, description="record_run")
     def record_run(self, document: Any) -> None:
         """Remember a fetched run (site, profile, IDs, name, status, time; never keys)."""
         from wfbrowse.history import Visit, record_visit, utc_now_iso

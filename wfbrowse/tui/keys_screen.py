@@ -174,7 +174,9 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
             self._say("saving to the keyring…")
             self._save(self.profile_name, self.site, *keys)
 
-    @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
+    # Described by name: Textual would otherwise put the repr() of the arguments, keys
+    # included, into the worker's description.
+    @work(thread=True, exclusive=True, group="keys", exit_on_error=False, description="save keys")
     def _save(self, profile: str, site: Site, api_key: str, app_key: str) -> None:
         try:
             self._keystore.save(profile, api_key, app_key)
@@ -229,7 +231,7 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
         app_key = self.query_one("#app-key", Input).value.strip()
         return (api_key, app_key) if api_key and app_key else None
 
-    @work(exclusive=True, group="keys-test", exit_on_error=False)
+    @work(exclusive=True, group="keys-test", exit_on_error=False, description="test keys")
     async def _test(self, profile: str, typed: tuple[str, str] | None) -> None:
         """GET /api/v1/validate with the typed keys, or else the stored ones."""
         import asyncio

@@ -96,7 +96,7 @@ class RunActions(App[None]):
         self.copy_to_clipboard(text)  # OSC 52, from the UI thread that owns the terminal
         self._deliver(text, what)
 
-    @work(thread=True, exclusive=True, group="copy", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="copy", exit_on_error=False, description="copy")
     def _deliver(self, text: str, what: str) -> None:
         from wfbrowse.clipboard import copy_routes
 
@@ -223,7 +223,7 @@ class RunActions(App[None]):
             return
         self._write_run(path, self._document())
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="save")
     def _write_run(self, path: Any, document: Any) -> None:
         import os
         import tempfile
@@ -328,7 +328,10 @@ class RunActions(App[None]):
             self.screen.set_focus(tree)
         self._search(query, self._document(), self._matches)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    # Workers that take a document (or a copied value) say what they are: Textual would
+    # otherwise describe each by the repr() of its arguments, on the UI thread, which for a
+    # 10 MB document is 200 ms of a frozen screen.
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def _search(self, query: Any, document: Any, matches: list[tuple[Key, ...]]) -> None:
         from wfbrowse.jsontree import iter_matches
 
