@@ -12,6 +12,9 @@ from wfbrowse.jsontree import (
     FlatTree,
     Node,
     Part,
+    collapse_all,
+    expand_all,
+    expand_to_depth,
     is_truncated,
     label_parts,
 )
@@ -581,3 +584,27 @@ def test_markup_like_text_is_kept_literally():
     assert label_parts(leaf("[link=https://x]y[/link]"))[-1] == Part(
         '"[link=https://x]y[/link]"', "string"
     )
+
+
+def test_a_big_fold_puts_its_rows_back_and_forgets_them_after_a_bulk_change() -> None:
+    """Folding a big subtree keeps its rows for the next expand; folding or opening many
+    nodes at once (E, e, 1-9) makes what was kept out of date, and it is not used."""
+    document = {"outer": {"items": [{"n": i, "tags": ["a", "b"]} for i in range(600)]}}
+    tree = FlatTree(document)
+    tree.expand(0)  # outer
+    expand_all(tree, 0, 10**6)
+    everything = paths(tree)
+    assert len(everything) > 1_000
+    tree.collapse(0)
+    assert paths(tree) == [("outer",)]
+    tree.expand(0)
+    assert paths(tree) == everything  # put back as it was
+    tree.collapse(0)
+    collapse_all(tree)  # folds every descendant too: what the collapse kept is stale
+    tree.expand(0)
+    assert paths(tree) == [("outer",), ("outer", "items")]
+    # The same after an expand-all elsewhere in the tree.
+    expand_all(tree, 1, 10**6)
+    tree.collapse(0)
+    expand_to_depth(tree, 2, 10**6)
+    assert paths(tree) == [("outer",), ("outer", "items")]

@@ -22,11 +22,13 @@ import subprocess
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wfbrowse import jsontree
 from wfbrowse.jsonload import loads_exact
 from wfbrowse.jsonpath import jq_path, json_pointer
 from wfbrowse.jsontree import (
@@ -189,6 +191,21 @@ def assert_rows_consistent(tree: FlatTree) -> None:
 @FEW
 @given(documents, st.data())
 def test_any_sequence_of_folds_keeps_the_rows_right(document: Any, data: st.DataObject) -> None:
+    fold_at_random(document, data)
+
+
+@FEW
+@given(documents, st.data())
+def test_folds_stay_right_when_every_collapse_keeps_its_rows_for_later(
+    document: Any, data: st.DataObject
+) -> None:
+    """Big subtrees keep their rows when folded, to put them back on the next expand; here
+    every subtree does, so the small documents above exercise that path too."""
+    with mock.patch.object(jsontree, "_KEEP_FOLDED_FROM", 1):
+        fold_at_random(document, data)
+
+
+def fold_at_random(document: Any, data: st.DataObject) -> None:
     tree = FlatTree(document)
     assert_rows_consistent(tree)
     for _ in range(data.draw(st.integers(0, 12))):
