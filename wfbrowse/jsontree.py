@@ -424,6 +424,12 @@ class Query:
         except re.error as error:
             raise ValueError(f"not a valid regex: {error}") from None
         self.search = self._pattern.search
+        # A plain word with a character no JSON number holds can match no number, and most
+        # of a big run's values are numbers: they need not be turned into text at all.
+        self.numbers = is_regex or set(text.lower()) <= set("0123456789.-+e")
+        self.literals = is_regex or any(
+            text.lower() in word for word in _LITERALS.values() if isinstance(word, str)
+        )
 
     def __call__(self, text: str) -> bool:
         return self._pattern.search(text) is not None
@@ -443,38 +449,46 @@ def iter_matches(document: Any, query: Query) -> Iterator[tuple[Key, ...]]:
     Walks the document itself, not the tree, so nodes not built yet are found too. An
     explicit stack (documents may nest thousands of levels deep), and a path tuple built only
     for a match: on a 10 MB instance this is the difference between one and three seconds.
+    Each container's entries go through a plain `for` loop, left by `break` to go down into
+    a child container and taken up again where it stopped: a `next()` call per entry cost a
+    third more.
     """
     if not isinstance(document, (dict, list)):
         return
     search = query.search
+    numbers, literals = query.numbers, query.literals
+    text_class, dict_class, list_class = str, dict, list
     path: list[Key] = []
-    entries = [_entries(document)]
-    while entries:
-        entry = next(entries[-1], None)
-        if entry is None:
-            entries.pop()
+    stack = [_entries(document)]
+    while stack:
+        for key, value in stack[-1]:
+            if key.__class__ is text_class and search(key) is not None:
+                yield (*path, key)
+                matched = True
+            else:
+                matched = False
+            kind = value.__class__
+            if kind is dict_class or kind is list_class:
+                if value:
+                    path.append(key)
+                    stack.append(_entries(value))
+                    break
+                continue
+            if matched:
+                continue
+            if kind is text_class:
+                if search(value) is not None:
+                    yield (*path, key)
+            elif value is True or value is False or value is None:
+                if literals and search(_LITERALS[value]) is not None:
+                    yield (*path, key)
+            elif numbers and search(repr(value)) is not None:
+                # int and float read the same in JSON (finite floats)
+                yield (*path, key)
+        else:
+            stack.pop()
             if path:
                 path.pop()
-            continue
-        key, value = entry
-        key_matched = key.__class__ is str and search(key) is not None
-        if key_matched:
-            yield (*path, key)
-        if isinstance(value, (dict, list)):
-            if value:
-                path.append(key)
-                entries.append(_entries(value))
-            continue
-        if key_matched:
-            continue
-        if value.__class__ is str:
-            text = value
-        elif value is True or value is False or value is None:
-            text = _LITERALS[value]
-        else:
-            text = repr(value)  # int and float read the same in JSON (finite floats)
-        if search(text) is not None:
-            yield (*path, key)
 
 
 # -- folding many nodes at once ----------------------------------------------------------------
