@@ -142,10 +142,17 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             )
             yield FetchButton("Fetch ⏎", id="fetch")
         yield Static(id="field-error")
-        with Vertical(id="body"), Vertical(id="welcome"):
-            yield Static(self._welcome_text(), id="welcome-text")
-            if self.options.is_demo:
-                yield self._demo_picker()
+        with Vertical(id="body"):
+            if self._opened_document is not None:
+                # A saved run is the first thing shown: no welcome screen drawn, then replaced.
+                from wfbrowse.tui.run_view import RunView
+
+                yield RunView(id="run")
+            else:
+                with Vertical(id="welcome"):
+                    yield Static(self._welcome_text(), id="welcome-text")
+                    if self.options.is_demo:
+                        yield self._demo_picker()
         yield StatusBar(id="status")
 
     def _demo_picker(self) -> OptionList:
@@ -191,7 +198,7 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         # The footer (and its CSS) can wait until the first frame is on screen.
         self.call_after_refresh(self._mount_footer)
         if self._opened_document is not None:
-            self.call_after_refresh(self._show_opened_document)
+            self.call_later(self._show_opened_document)  # before the first frame
             return  # a saved run needs neither keys nor the network
         if self.options.fetch_at_start and not self.options.read_keyring:
             self.action_fetch()
@@ -500,7 +507,7 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             return views.first()
         view = RunView(id="run")
         await self.query_one("#body").mount(view)
-        await self.query_one("#welcome").remove()
+        await self.query("#welcome").remove()
         return view
 
     def action_escape(self) -> None:
