@@ -168,23 +168,25 @@ def diagnose(sizes: tuple[int, ...], runs: int, env: dict[str, str]) -> None:
     # The loader's parts, in this process.
     from wfbrowse import jsonload
 
-    print("  wfbrowse.jsonload.loads_exact, in this process (median of 3):")
+    print("  wfbrowse.jsonload.loads_exact and its parts, in this process (median of 3):")
+    import orjson
+
     for size_mb in sizes:
         data = instance_file(size_mb * MB).read_bytes()
-        table = bytes.maketrans(b"123456789", b"000000000")
-
-        def regex_scan(data: bytes = data) -> object:
-            return jsonload._LONG_DIGITS.search(data)
-
-        def translate_scan(data: bytes = data, table: bytes = table) -> object:
-            return data.translate(table).find(b"0" * 19)
-
-        regex = median([_time(regex_scan) for _ in range(3)])
-        swap = median([_time(translate_scan) for _ in range(3)])
-        print(
-            f"    {size_mb:>2} MB: the _LONG_DIGITS regex scan alone {regex * 1000:6.0f} ms "
-            f"(a bytes.translate + find does the same check in {swap * 1000:.0f} ms)"
+        value = orjson.loads(data)
+        parts = {
+            "loads_exact": lambda data=data: jsonload.loads_exact(data),
+            "orjson.loads": lambda data=data: orjson.loads(data),
+            "long-digit check": lambda data=data: jsonload._has_long_digit_run(data),
+            "nesting check": lambda data=data, value=value: jsonload._nested_deeper_than(
+                value, data, jsonload.MAX_NESTING
+            ),
+        }
+        figures = ", ".join(
+            f"{name} {median([_time(call) for _ in range(3)]) * 1000:.0f} ms"
+            for name, call in parts.items()
         )
+        print(f"    {size_mb:>2} MB: {figures}")
 
 
 def _time(call: object) -> float:
