@@ -62,10 +62,18 @@ class ThemeControl(App[None]):
         self._refresh_truecolor_filter(self.ansi_theme)
 
     def get_css_variables(self) -> dict[str, str]:
-        # wfbrowse's own variables, for themes (Textual's own) that do not set them.
-        variables = fill_own_variables(super().get_css_variables(), self.current_theme.dark)
-        self.theme_variables = variables
-        return variables
+        # wfbrowse's own variables, for themes (Textual's own) that do not set them. Worked
+        # out once per theme: the contrast search costs a few milliseconds of start-up, and
+        # Textual asks again for every stylesheet refresh.
+        # (Called first from App.__init__, before any attribute of this class is set.)
+        cache: dict[str, dict[str, str]] = self.__dict__.setdefault("_theme_variables", {})
+        theme = self.current_theme
+        variables = cache.get(theme.name)
+        if variables is None:
+            variables = fill_own_variables(super().get_css_variables(), theme.dark)
+            cache[theme.name] = variables
+        self.theme_variables = dict(variables)
+        return dict(variables)
 
     def action_change_theme(self) -> None:
         """The theme picker (also Textual's own "Theme" palette entry): moving through the list
