@@ -33,6 +33,8 @@ MAX_NESTING = 512
 # back is known to be within MAX_NESTING without walking it.
 _ORJSON_WRITE_DEPTH = 254
 
+FREEZE_FROM = 1024 * 1024  # bytes of JSON from which a document is frozen once parsed
+
 # Every digit read as "0", to find a run of 19 of them with one bytes.find: a regex over a
 # 10 MB body took 220 ms, longer than orjson's whole parse; translate and find take 17 ms.
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
@@ -68,11 +70,14 @@ def loads_exact(data: bytes) -> Any:
                 value = _json_loads(data)
         if _nested_deeper_than(value, data, MAX_NESTING):
             raise RecursionError(f"JSON nested deeper than {MAX_NESTING} levels")
-        # Out of the collector's way for good: otherwise it walks every container of the new
-        # document as it ages through the generations (130 ms for 10 MB, 750 ms for 50 MB,
-        # in the middle of the first frame). JSON values hold no cycles, so reference
-        # counting still frees them.
-        gc.freeze()
+        if len(data) >= FREEZE_FROM:
+            # A big document goes out of the collector's way at once: otherwise it walks every
+            # container of it as they age through the generations (130 ms for 10 MB, 750 ms
+            # for 50 MB, in the middle of the first frame). JSON values hold no cycles, so
+            # reference counting still frees them. (What else is frozen with it, the app's
+            # tree view sets loose again once the run is on screen.) Small ones are left to
+            # the collector: freezing on every refresh of a watched run kept its garbage.
+            gc.freeze()
         return value
     finally:
         if was_enabled:

@@ -37,20 +37,25 @@ MAX_INDENT_LEVELS = 40
 EXPAND_CAP = 20_000  # deeper rows show their depth as a number instead of a wide indent
 
 
-FREEZE_AFTER_ROWS = 5_000  # an expand that shows this many rows built enough nodes to freeze
+# An expand that shows this many rows built enough nodes to freeze them at once (a full
+# collection walking them cost up to 160 ms in the middle of a keypress at 10 MB; what else
+# is frozen with them is set loose again at the next run's load).
+FREEZE_AFTER_ROWS = 5_000
 
 
 def _keep_collector_off_the_document() -> None:
-    """Move what is alive now, the new document and the tree's nodes included, out of the
-    cycle collector's way.
+    """Move what is alive now, the new document included, out of the cycle collector's way.
 
     A 10 MB instance is over a hundred thousand tracked containers; left to the collector,
-    each full collection walks them all again, at random moments such as an expand (160 ms
-    with a big tree built, 730 ms at 50 MB). JSON values hold no cycles and a closed tree
+    each full collection walks them all again, at random moments such as an expand. One full
+    collection first, after the run is on screen (so no garbage stays frozen, and what an
+    earlier freeze kept is looked at again: the loader freezes big documents as soon as they
+    are parsed), then freeze the survivors. JSON values hold no cycles and a closed tree
     breaks its own (`FlatTree.close`), so reference counting still frees all of it when the
-    document is replaced. No collection first: it would itself walk everything (130 ms at
-    10 MB) while the user waits for the first keys to work.
+    document is replaced.
     """
+    gc.unfreeze()
+    gc.collect()
     gc.freeze()
 
 
@@ -304,7 +309,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         shown, capped = expand_all(self.model, self.cursor_row, EXPAND_CAP)
         self._changed()
         if shown >= FREEZE_AFTER_ROWS:  # many new nodes: keep the collector off them too
-            self.call_after_refresh(_keep_collector_off_the_document)
+            self.call_after_refresh(gc.freeze)
         if capped:
             self.post_message(
                 self.Notice(
@@ -327,7 +332,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         node = self.cursor_node
         shown, capped = expand_to_depth(self.model, depth, EXPAND_CAP)
         if shown >= FREEZE_AFTER_ROWS:
-            self.call_after_refresh(_keep_collector_off_the_document)
+            self.call_after_refresh(gc.freeze)
         row = self.model.row_of(node) if node is not None else None
         self.cursor_row = row if row is not None else 0
         self._changed()
