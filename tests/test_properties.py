@@ -176,9 +176,17 @@ def expand_everything(tree: FlatTree) -> None:
     assert not capped and shown == len(tree.rows)
 
 
+def built(node: Node) -> Iterator[Node]:
+    for child in node.children or []:
+        yield child
+        yield from built(child)
+
+
 def assert_rows_consistent(tree: FlatTree) -> None:
     if isinstance(tree.document, (dict, list)):
         assert tree.rows == list(visible(tree.root))
+        # The nodes the tree knows to be open are exactly those marked open.
+        assert tree.opened == {node for node in built(tree.root) if node.expanded}
     for index, node in enumerate(tree.rows):
         assert node.depth >= 0
         if index:

@@ -140,6 +140,9 @@ class FlatTree:
         # big subtree again node by node took 150 ms for 700k rows). Valid only while no
         # operation that opens or folds many nodes at once (`changed_in_bulk`) has run since.
         self._folded: dict[int, list[Node]] = {}
+        # Every node marked expanded, so that folding everything visits only those (walking
+        # every node built took 95 ms with 900k of them, 460 ms at 50 MB).
+        self.opened: set[Node] = set()
         if isinstance(document, (dict, list)):
             self.root.expanded = True
             self.rows = list(build_children(self.root))
@@ -175,6 +178,7 @@ class FlatTree:
             node.parent = None
         self.rows = []
         self._folded.clear()
+        self.opened.clear()
 
     def changed_in_bulk(self) -> None:
         """Many nodes were opened or folded at once: what collapses kept is out of date."""
@@ -205,6 +209,7 @@ class FlatTree:
         if node.expanded or not node.is_container:
             return 0
         node.expanded = True
+        self.opened.add(node)
         kept = self._folded.pop(id(node), None)
         new_rows = kept if kept is not None else list(_visible_below(node))
         self.rows[row + 1 : row + 1] = new_rows
@@ -216,6 +221,7 @@ class FlatTree:
         if not node.expanded:
             return 0
         node.expanded = False
+        self.opened.discard(node)
         end = self._subtree_end(row)
         if end - row - 1 >= _KEEP_FOLDED_FROM:
             self._folded[id(node)] = self.rows[row + 1 : end]
@@ -492,7 +498,9 @@ def iter_matches(document: Any, query: Query) -> Iterator[tuple[Key, ...]]:
 
 
 # -- folding many nodes at once ----------------------------------------------------------------
-def _expand_under(node: Node, cap: int, max_depth: int | None = None) -> tuple[int, bool]:
+def _expand_under(
+    tree: FlatTree, node: Node, cap: int, max_depth: int | None = None
+) -> tuple[int, bool]:
     """Mark containers under `node` (itself included) expanded, depth first, until `cap`
     rows would be shown under it; returns (rows shown, whether the cap stopped it)."""
     shown = 0
@@ -506,6 +514,7 @@ def _expand_under(node: Node, cap: int, max_depth: int | None = None) -> tuple[i
             if shown + len(children) > cap:
                 return shown, True
             current.expanded = True
+            tree.opened.add(current)
         shown += len(children)
         stack.extend(reversed(children))
     return shown, False
@@ -516,7 +525,7 @@ def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:
     more than `cap` rows would be shown under it. Returns (rows under it, capped)."""
     node = tree.rows[row]
     end = tree._subtree_end(row)
-    shown, capped = _expand_under(node, cap)
+    shown, capped = _expand_under(tree, node, cap)
     tree.changed_in_bulk()
     tree.rows[row + 1 : end] = list(_visible_below(node)) if node.expanded else []
     return shown, capped
@@ -525,12 +534,9 @@ def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:
 def collapse_all(tree: FlatTree) -> None:
     """Fold every node: only the document's top level stays in view."""
     tree.changed_in_bulk()
-    stack = list(build_children(tree.root))
-    while stack:
-        node = stack.pop()
+    for node in tree.opened:
         node.expanded = False
-        if node.children:
-            stack.extend(node.children)
+    tree.opened.clear()
     tree.rows = list(build_children(tree.root))
 
 
@@ -550,6 +556,7 @@ def expand_to_depth(tree: FlatTree, depth: int, cap: int) -> tuple[int, bool]:
                 capped = True
                 break
             node.expanded = True
+            tree.opened.add(node)
             shown += len(children)
             next_level.extend(children)
         if capped or not next_level:
