@@ -7,7 +7,6 @@ import json
 import shutil
 import socket
 import ssl
-import struct
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ import pytest
 
 import wfbrowse
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
+from tests.handlers import cut_mid_body
 from tests.resolver import refuse_to_resolve
 from wfbrowse.api import ApiResult, DatadogClient
 from wfbrowse.credentials import Credentials, from_environment, masked
@@ -476,18 +476,7 @@ async def test_read_timeout(server, test_credentials):
 
 @pytest.mark.parametrize("how", ["close", "reset"])
 async def test_connection_lost_mid_body(server, client, how):
-    def broken(request, h):
-        h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
-        h.wfile.write(b"Content-Length: 100000\r\n\r\n")
-        h.wfile.write(b'{"data": {"id": "' + b"x" * 1000)
-        h.wfile.flush()
-        if how == "reset":
-            # SO_LINGER with a zero timeout: close() sends a TCP RST instead of a FIN.
-            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        h.close_connection = True
-        return True
-
-    server.add_handler("GET", INSTANCE_PATH, broken)
+    server.add_handler("GET", INSTANCE_PATH, cut_mid_body(how))
     with pytest.raises(ConnectionLost) as caught:
         await client.get_instance(WF, INST)
     assert "lost" in caught.value.message

@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import socket
-import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +25,7 @@ from textual.widgets import Input, TextArea
 
 from tests.cassettes import load_interaction
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
+from tests.handlers import Handler, cut_mid_body, headers_then, no_delay
 from tests.screen import screen_text, settle
 from wfbrowse.api import DatadogClient
 from wfbrowse.credentials import Credentials
@@ -45,8 +44,6 @@ OTHER_PATH = f"/api/v2/workflows/{WF}/instances/{OTHER}"
 GOOD_BODY = load_interaction("test_get_a_workflow_instance_returns_ok_response").body
 SIZE = (160, 40)
 MIB = 1024 * 1024
-
-Handler = Callable[[RecordedRequest, BaseHTTPRequestHandler], bool]
 
 
 # -- what the user sees --------------------------------------------------------------------------
@@ -136,44 +133,12 @@ def good_handler(request: RecordedRequest, h: BaseHTTPRequestHandler) -> bool:
     return True
 
 
-def no_delay(h: BaseHTTPRequestHandler) -> None:
-    """Headers and body go out in separate writes: without this, Nagle's algorithm and the
-    client's delayed ACK add 40 ms to every answer."""
-    h.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-def headers_then(
-    h: BaseHTTPRequestHandler, status: int = 200, headers: dict[str, str] | None = None
-) -> None:
-    no_delay(h)
-    h.send_response(status)
-    for name, value in (headers or {"Content-Type": "application/json"}).items():
-        h.send_header(name, value)
-    h.end_headers()
-
-
 # -- hostile answers -----------------------------------------------------------------------------
 def reply(status: int, body: bytes, content_type: str = "application/json") -> Handler:
     def handler(request: RecordedRequest, h: BaseHTTPRequestHandler) -> bool:
         headers_then(h, status, {"Content-Type": content_type, "Content-Length": str(len(body))})
         with contextlib.suppress(OSError):
             h.wfile.write(body)
-        return True
-
-    return handler
-
-
-def cut_mid_body(how: str) -> Handler:
-    """Headers promise 100,000 bytes; 1,000 come, then a FIN ("close") or a RST ("reset")."""
-
-    def handler(request: RecordedRequest, h: BaseHTTPRequestHandler) -> bool:
-        headers_then(h, 200, {"Content-Type": "application/json", "Content-Length": "100000"})
-        h.wfile.write(b'{"data": {"id": "' + b"x" * 1000)
-        h.wfile.flush()
-        if how == "reset":
-            # SO_LINGER with a zero timeout: close() sends a TCP RST instead of a FIN.
-            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        h.close_connection = True
         return True
 
     return handler
