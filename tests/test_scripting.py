@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -433,3 +434,24 @@ def test_open_shows_a_saved_get_as_a_tree(
         assert "▸ included: [2 items]" in screen or "included" in screen
         term.send_keys("C-q")
         assert term.wait_exit() == 0
+
+
+def test_get_gives_up_after_its_timeout(fake_datadog: FakeDatadog, keyed_env) -> None:
+    """A server that accepts and never answers: `--timeout` bounds the wait, exit code 6."""
+    released = threading.Event()
+
+    def silent(request, handler) -> bool:
+        released.wait(30)
+        return True
+
+    fake_datadog.add_handler("GET", INSTANCE_PATH, silent)
+    try:
+        args = ("get", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, "--timeout", "1")
+        result = wfbrowse(*args, env=keyed_env, timeout=20)
+    finally:
+        released.set()
+    assert result.returncode == 6
+    assert "within 1 s" in one_error_line(result) or "longer than 1 s" in one_error_line(result)
+    refused = wfbrowse("get", WORKFLOW, INSTANCE, "--timeout", "0", env=keyed_env)
+    assert refused.returncode == 2
+    assert b"give between 1 and 3600 seconds" in refused.stderr

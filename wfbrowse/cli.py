@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=_seconds,
+        type=seconds_value,
         default=120.0,
         help="give up on a request that has not fully arrived after SECONDS (default 120); "
         "waits for the first byte and between bytes are cut at 30 s",
@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _seconds(text: str) -> float:
+def seconds_value(text: str) -> float:
+    """--timeout's value: seconds, 1 to 3600 (argparse reports anything else)."""
     try:
         value = float(text)
     except ValueError:

@@ -167,10 +167,10 @@ def _base_url(
         raise Failure(str(error), USAGE) from None
 
 
-def _client(base_url: str, credentials: Credentials) -> DatadogClient:
+def _client(base_url: str, credentials: Credentials, timeout: float) -> DatadogClient:
     from wfbrowse.api import DatadogClient
 
-    return DatadogClient(base_url, credentials)
+    return DatadogClient(base_url, credentials, read_timeout=min(30.0, timeout), deadline=timeout)
 
 
 def _fail(error: WfError) -> Failure:
@@ -241,7 +241,7 @@ def cmd_get(args: argparse.Namespace, environ: Mapping[str, str], keystore: KeyS
     resolution = _keys(args, environ, keystore)
     base_url = _base_url(args, environ, target, resolution)
     assert resolution.credentials is not None
-    client = _client(base_url, resolution.credentials)
+    client = _client(base_url, resolution.credentials, args.timeout)
     failure: Failure | None = None
     try:
         result = asyncio.run(_fetch_instance(client, target.workflow_id, target.instance_id))
@@ -370,7 +370,7 @@ def cmd_list(args: argparse.Namespace, environ: Mapping[str, str], keystore: Key
     resolution = _keys(args, environ, keystore)
     base_url = _base_url(args, environ, target, resolution)
     assert resolution.credentials is not None
-    client = _client(base_url, resolution.credentials)
+    client = _client(base_url, resolution.credentials, args.timeout)
     failure: Failure | None = None
     try:
         items, meta = asyncio.run(_fetch_runs(client, target.workflow_id, args.limit))
@@ -484,6 +484,15 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
         "--api-url",
         metavar="URL",
         help="send requests to this base URL (loopback, or an https Datadog API host)",
+    )
+    from wfbrowse.cli import seconds_value
+
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=seconds_value,
+        default=120.0,
+        help="give up on an answer that has not fully arrived after SECONDS (default 120)",
     )
 
 
