@@ -46,7 +46,8 @@ class ThemeControl(App[None]):
         fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self._set_first_theme(fallback)
         broken = next((line for line in problems if f"{wanted}.toml" in line), None)
-        why = broken or f"theme {wanted!r} is not available"
+        # A file not named after its theme cannot be told apart: then every problem is said.
+        why = broken or "; ".join([f"theme {wanted!r} is not available", *problems])
         return f"{why} — using {fallback}; fix the file or pick a theme (palette: Theme)"
 
     def _set_first_theme(self, name: str) -> None:
