@@ -85,10 +85,11 @@ class DatadogClient:
         self.base_url = base_url.rstrip("/")
         self._credentials = credentials
         self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
         # The most one request may take, body included: a server that trickles its answer a
-        # byte at a time never trips the read timeout, which only bounds each wait.
+        # byte at a time never trips the read timeout, which only bounds each wait. No single
+        # wait may be longer than the whole.
         self.deadline = deadline
+        self.read_timeout = min(read_timeout, deadline)
         self.max_body_bytes = max_body_bytes
         self.user_agent = user_agent or f"wfbrowse/{wfbrowse.__version__}"
         self.last_rate_limit: RateLimit | None = None

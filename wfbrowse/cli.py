@@ -102,14 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="use this keyring profile's keys and site (default: the default profile)",
     )
-    parser.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        type=seconds_value,
-        default=120.0,
-        help="give up on a request that has not fully arrived after SECONDS (default 120); "
-        "waits for the first byte and between bytes are cut at 30 s",
-    )
+    add_timeout_option(parser)
     parser.add_argument(
         "--theme",
         metavar="NAME",
@@ -133,6 +126,18 @@ def seconds_value(text: str) -> float:
     if not 1 <= value <= 3600:
         raise argparse.ArgumentTypeError("give between 1 and 3600 seconds")
     return value
+
+
+def add_timeout_option(parser: argparse.ArgumentParser) -> None:
+    """--timeout, for the app and for get and list alike."""
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=seconds_value,
+        default=120.0,
+        help="give up on a request that has not fully arrived after SECONDS (default 120); "
+        "waits for the first byte and between bytes are cut at 30 s",
+    )
 
 
 def resolve_target(target: str | None, instance: str | None) -> Target:

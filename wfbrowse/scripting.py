@@ -170,7 +170,7 @@ def _base_url(
 def _client(base_url: str, credentials: Credentials, timeout: float) -> DatadogClient:
     from wfbrowse.api import DatadogClient
 
-    return DatadogClient(base_url, credentials, read_timeout=min(30.0, timeout), deadline=timeout)
+    return DatadogClient(base_url, credentials, deadline=timeout)
 
 
 def _fail(error: WfError) -> Failure:
@@ -485,15 +485,9 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="send requests to this base URL (loopback, or an https Datadog API host)",
     )
-    from wfbrowse.cli import seconds_value
+    from wfbrowse.cli import add_timeout_option
 
-    parser.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        type=seconds_value,
-        default=120.0,
-        help="give up on an answer that has not fully arrived after SECONDS (default 120)",
-    )
+    add_timeout_option(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

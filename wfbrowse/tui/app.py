@@ -428,10 +428,7 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             if self._client is not None:
                 old = self._client
                 self.call_later(old.aclose)
-            timeout = self.options.timeout
-            self._client = DatadogClient(
-                base, self.credentials, read_timeout=min(30.0, timeout), deadline=timeout
-            )
+            self._client = DatadogClient(base, self.credentials, deadline=self.options.timeout)
             self._client_base = base
         return self._client
 
