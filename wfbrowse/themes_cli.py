@@ -48,21 +48,12 @@ def main(argv: Sequence[str]) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.parse_args(list(argv))
-    from wfbrowse.theme_files import ThemeFileError
-    from wfbrowse.tui.themes import to_textual_theme
+    from wfbrowse.tui.themes import usable_themes
 
-    specs, problems = load_themes(theme_dirs())
-    usable = []
-    for spec in specs:
-        try:
-            to_textual_theme(spec)  # the colours too, as the app checks them
-        except ThemeFileError as error:
-            problems.append(str(error))
-            continue
-        usable.append(spec)
+    usable, problems = usable_themes()
     user = theme_dirs()[1]
     print(f"wfbrowse themes (default {DEFAULT_THEME}):")
-    for spec in usable:
+    for spec, _ in usable:
         print(f"  {_describe(spec)}")
     print("Textual's built-in themes:")
     print("  " + ", ".join(_textual_theme_names()))

@@ -15,9 +15,9 @@ from rich.text import Text
 from textual import work
 from textual.app import App
 
-from wfbrowse.theme_files import DEFAULT_THEME, ThemeFileError, load_themes, theme_dirs
+from wfbrowse.theme_files import DEFAULT_THEME
 from wfbrowse.tui.status_bar import StatusBar
-from wfbrowse.tui.themes import fill_own_variables, to_textual_theme
+from wfbrowse.tui.themes import fill_own_variables, usable_themes
 
 if TYPE_CHECKING:
     from wfbrowse.launch import LaunchOptions
@@ -28,12 +28,9 @@ class ThemeControl(App[None]):
 
     def register_wfbrowse_themes(self) -> list[str]:
         """Register every usable theme file; return one line per file that is not usable."""
-        specs, problems = load_themes(theme_dirs())
-        for spec in specs:
-            try:
-                self.register_theme(to_textual_theme(spec))
-            except ThemeFileError as error:
-                problems.append(str(error))
+        usable, problems = usable_themes()
+        for _, theme in usable:
+            self.register_theme(theme)
         return problems
 
     def start_theme(self, problems: list[str]) -> str | None:

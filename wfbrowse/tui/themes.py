@@ -33,6 +33,7 @@ __all__ = [
     "state_name",
     "to_textual_theme",
     "tones",
+    "usable_themes",
 ]
 
 MIN_CONTRAST = 4.5  # WCAG AA for text
@@ -95,6 +96,21 @@ def to_textual_theme(spec: ThemeSpec) -> Theme:
         variables=dict(spec.variables),
         **colors,  # type: ignore[arg-type]
     )
+
+
+def usable_themes() -> tuple[list[tuple[ThemeSpec, Theme]], list[str]]:
+    """Every theme file (shipped, then the user's) with the Textual theme made of it, and
+    one line per file that cannot be used: its shape or any of its colours."""
+    from wfbrowse.theme_files import load_themes, theme_dirs
+
+    specs, problems = load_themes(theme_dirs())
+    usable: list[tuple[ThemeSpec, Theme]] = []
+    for spec in specs:
+        try:
+            usable.append((spec, to_textual_theme(spec)))
+        except ThemeFileError as error:
+            problems.append(str(error))
+    return usable, problems
 
 
 def _luminance(color: Color) -> float:
@@ -210,5 +226,6 @@ class Tones:
 
 
 def tones(app: App[Any]) -> Tones:
-    """The current theme's tones (read again after every theme change)."""
-    return Tones(dict(app.theme_variables))
+    """The current theme's tones (read again after every theme change). The app replaces
+    `theme_variables` on a theme change, never changes it in place: no copy is needed."""
+    return Tones(app.theme_variables)
