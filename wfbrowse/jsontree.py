@@ -154,7 +154,8 @@ class FlatTree:
         return len(self.rows)
 
     def expanded_nodes(self) -> list[Node]:
-        """Every node built and open (ranges aside), shallow ones first."""
+        """Every node built and open (ranges aside), shallow ones first. Only those in view:
+        an open node under a folded one is not (unlike `opened`, which holds it too)."""
         found: list[Node] = []
         stack = list(self.root.children or [])
         while stack:
