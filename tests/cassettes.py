@@ -19,7 +19,9 @@ import yaml
 if TYPE_CHECKING:
     from wfbrowse.demo.server import FakeDatadog
 
-CASSETTE_DIR = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "datadog-cassettes"
+# A copy of the recordings kept beside the tests, so that a clone of the repository alone
+# runs every test (CI checks out nothing else).
+CASSETTE_DIR = Path(__file__).resolve().parent / "fixtures" / "datadog-cassettes"
 
 # FakeDatadog writes its own Content-Length; these would contradict the replayed bytes.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding"})
