@@ -221,11 +221,12 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
 
     async def _mount_footer(self) -> None:
         from textual.widget import MountError
-        from textual.widgets import Footer
+
+        from wfbrowse.tui.key_hints import KeyHints
 
         # MountError: the app closed before its first frame settled, nothing left to show.
         with contextlib.suppress(MountError):
-            await self.mount(Footer())
+            await self.mount(KeyHints())
             self.screen.refresh(layout=True)
 
     def _fatal_error(self) -> None:

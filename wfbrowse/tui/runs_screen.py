@@ -13,10 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from wfbrowse.instance import format_duration, format_time, parse_timestamp
 from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.key_hints import KeyHints
 from wfbrowse.tui.themes import Tones, state_name, tones
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class RunsScreen(Screen[None]):
             table.add_columns("status", "instance", "started (UTC)", "took", "source")
             yield table
             yield Static(id="runs-status")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self._load_name()

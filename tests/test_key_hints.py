@@ -1,0 +1,72 @@
+"""The footer line: it follows the focus, a click on a key presses it, and a narrow pane
+keeps the palette key in view."""
+
+from __future__ import annotations
+
+from tests.cassettes import load_interaction, serve
+from tests.screen import screen_text, settle
+from wfbrowse.tui.app import WfBrowseApp
+from wfbrowse.tui.key_hints import KeyHints
+
+WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
+
+
+def last_line(app: WfBrowseApp) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+async def loaded_app(fake_datadog, launch_options) -> WfBrowseApp:
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    return WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+
+
+async def test_the_footer_lists_the_keys_of_what_has_the_focus(
+    fake_datadog, launch_options
+) -> None:
+    app = await loaded_app(fake_datadog, launch_options)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        line = last_line(app)
+        # The tree has the focus: its keys first, then the app's, the palette on the right.
+        assert line.startswith(" ⏎ Open  space Fold  / Search")
+        assert "^r Fetch" in line and "^k Keys" in line
+        assert line.endswith("▏ ^p palette")
+        assert len(line) == 120 - 1  # the palette key ends one space from the edge
+        await pilot.press("ctrl+o")  # to the ID fields: the tree's keys go
+        await settle(app, pilot)
+        line = last_line(app)
+        assert "Fold" not in line and "Open" not in line
+        assert "^r Fetch" in line and line.endswith("^p palette")
+
+
+async def test_a_click_on_a_key_presses_it(fake_datadog, launch_options) -> None:
+    app = await loaded_app(fake_datadog, launch_options)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        line = last_line(app)
+        await pilot.click(KeyHints, offset=(line.index("? Help") + 3, 0))
+        await settle(app, pilot)
+        assert "show that many levels" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "show that many levels" not in screen_text(app)
+        # Space on the first row (`data`, opened at load with its attributes) folds it.
+        assert "attributes: {" in screen_text(app)
+        await pilot.click(KeyHints, offset=(line.index("space Fold") + 1, 0))
+        await settle(app, pilot)
+        assert "attributes: {" not in screen_text(app)
+        assert "data: {" in screen_text(app)
+
+
+async def test_a_narrow_pane_cuts_the_keys_and_keeps_the_palette(
+    fake_datadog, launch_options
+) -> None:
+    app = await loaded_app(fake_datadog, launch_options)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(app, pilot)
+        line = last_line(app)
+        assert len(line) == 50 - 1
+        assert line.startswith(" ⏎ Open  space Fold")
+        assert "…" in line
+        assert line.endswith("▏ ^p palette")
