@@ -8,8 +8,10 @@ thousand rows are open, and it recurses on deep documents.
 
 from __future__ import annotations
 
+import functools
 import gc
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -37,9 +39,9 @@ MAX_INDENT_LEVELS = 40
 EXPAND_CAP = 20_000  # deeper rows show their depth as a number instead of a wide indent
 
 
-# An expand that shows this many rows built enough nodes to freeze them at once (a full
-# collection walking them cost up to 160 ms in the middle of a keypress at 10 MB; what else
-# is frozen with them is set loose again at the next run's load).
+# An expand or fold that moves this many rows made enough nodes or lists to freeze them once
+# its frame is drawn (a full collection walking them cost up to 160 ms in the middle of a
+# keypress at 10 MB; what else is frozen with them is set loose again at the next run's load).
 FREEZE_AFTER_ROWS = 5_000
 
 
@@ -57,6 +59,31 @@ def _keep_collector_off_the_document() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def frame_first(
+    action: Callable[Concatenate[JsonTreeView, _P], _R],
+) -> Callable[Concatenate[JsonTreeView, _P], _R]:
+    """Hold the cycle collector back from a key's action until its frame is drawn.
+
+    A collection can start at any allocation, and a full one walks every container not
+    frozen: 6 to 20 ms on a big run, and it landed inside one expand in five, between the
+    key and its frame. Put off until that frame is on screen, it runs while the user reads
+    it. (Reference counting still frees all that needs no collector meanwhile.)
+    """
+
+    @functools.wraps(action)
+    def run(view: JsonTreeView, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if gc.isenabled():
+            gc.disable()
+            view.app.call_after_refresh(gc.enable)  # the app's: the view may be gone by then
+        return action(view, *args, **kwargs)
+
+    return run
 
 
 class JsonTreeView(ScrollView, can_focus=True):
@@ -253,29 +280,42 @@ class JsonTreeView(ScrollView, can_focus=True):
             Region(0, self.cursor_row, 1, 1), animate=False, force=True, immediate=True
         )
 
+    @frame_first
     def action_cursor_up(self) -> None:
         self.cursor_row -= 1
 
+    @frame_first
     def action_cursor_down(self) -> None:
         self.cursor_row += 1
 
+    @frame_first
     def action_first(self) -> None:
         self.cursor_row = 0
 
+    @frame_first
     def action_last(self) -> None:
         self.cursor_row = len(self.model.rows) - 1
 
+    @frame_first
     def action_page_up(self) -> None:
         self.cursor_row -= max(1, self.scrollable_content_region.height - 1)
 
+    @frame_first
     def action_page_down(self) -> None:
         self.cursor_row += max(1, self.scrollable_content_region.height - 1)
 
     # -- folding -------------------------------------------------------------------------------
-    def _changed(self) -> None:
+    def _changed(self, rows: int = 0) -> None:
+        """The rows changed (`rows` of them appeared or went): resize and redraw."""
         self._sync_size()
         self.cursor_row = self.cursor_row  # re-validate and announce
+        if rows >= FREEZE_AFTER_ROWS:
+            # The lists holding that many rows (the tree's, or what a fold keeps for the
+            # next unfold) would be walked again by every collection, each entry a likely
+            # cache miss: 10 ms for 700k rows. Freezing is one list splice.
+            self.app.call_after_refresh(gc.freeze)
 
+    @frame_first
     def action_expand(self) -> None:
         node = self.cursor_node
         if node is None:
@@ -283,33 +323,32 @@ class JsonTreeView(ScrollView, can_focus=True):
         if node.expanded or not node.is_container:
             self.cursor_row += 1 if node.expanded else 0
             return
-        self.model.expand(self.cursor_row)
-        self._changed()
+        self._changed(self.model.expand(self.cursor_row))
 
+    @frame_first
     def action_collapse_or_parent(self) -> None:
         node = self.cursor_node
         if node is None:
             return
         if node.expanded:
-            self.model.collapse(self.cursor_row)
-            self._changed()
+            self._changed(self.model.collapse(self.cursor_row))
             return
         parent = self.model.parent_row(self.cursor_row)
         if parent is not None:
             self.cursor_row = parent
 
+    @frame_first
     def action_toggle_fold(self) -> None:
-        if self.cursor_node is not None and self.model.toggle(self.cursor_row):
-            self._changed()
+        if self.cursor_node is not None and (rows := self.model.toggle(self.cursor_row)):
+            self._changed(rows)
 
+    @frame_first
     def action_expand_all(self) -> None:
         """`e`: everything under the cursor, nodes built as needed, up to EXPAND_CAP rows."""
         if self.cursor_node is None or not self.cursor_node.is_container:
             return
         shown, capped = expand_all(self.model, self.cursor_row, EXPAND_CAP)
-        self._changed()
-        if shown >= FREEZE_AFTER_ROWS:  # many new nodes: keep the collector off them too
-            self.call_after_refresh(gc.freeze)
+        self._changed(shown)  # many new nodes: kept off the collector's way too
         if capped:
             self.post_message(
                 self.Notice(
@@ -318,6 +357,7 @@ class JsonTreeView(ScrollView, can_focus=True):
                 )
             )
 
+    @frame_first
     def action_collapse_all(self) -> None:
         """`E`: fold everything; the cursor goes to the top-level entry it was under."""
         node = self.cursor_node
@@ -327,20 +367,20 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.cursor_row = next((i for i, row in enumerate(rows) if row.key == top), 0)
         self._changed()
 
+    @frame_first
     def action_expand_depth(self, depth: int) -> None:
         """`1`..`9`: show every level down to that depth (1 is the top level)."""
         node = self.cursor_node
         shown, capped = expand_to_depth(self.model, depth, EXPAND_CAP)
-        if shown >= FREEZE_AFTER_ROWS:
-            self.call_after_refresh(gc.freeze)
         row = self.model.row_of(node) if node is not None else None
         self.cursor_row = row if row is not None else 0
-        self._changed()
+        self._changed(shown)
         if capped:
             self.post_message(
                 self.Notice(f"showing {shown:,} rows: depth {depth} would show more than that")
             )
 
+    @frame_first
     def reveal_path(self, path: tuple[str | int, ...]) -> bool:
         """Unfold down to the node at `path` and put the cursor on it; False if not found."""
         row = reveal(self.model, path)
@@ -350,6 +390,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.cursor_row = row
         return True
 
+    @frame_first
     def action_select(self) -> None:
         node = self.cursor_node
         if node is None:
@@ -371,41 +412,56 @@ class JsonTreeView(ScrollView, can_focus=True):
             self.post_message(self.NodeChosen(self, node))
 
     # -- drawing -------------------------------------------------------------------------------
-    def _style(self, kind: str) -> Style:
+    def _style(self, kind: str = "") -> Style:
+        """The widget's style with that of a kind of text over it ("": the widget's alone).
+
+        Cached until styles change: `rich_style` walks up the DOM on every call, and once
+        per row it was a sixth of a frame's time.
+        """
         style = self._styles.get(kind)
         if style is None:
-            style = self.get_component_rich_style(f"json-tree--{kind}", partial=True)
+            style = self.rich_style
+            if kind:
+                style += self._partial(kind)
             self._styles[kind] = style
+        return style
+
+    def _partial(self, kind: str) -> Style:
+        """A kind's own style, to put over another (the cursor's, a changed value's)."""
+        key = f"json-tree--{kind}"
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_component_rich_style(key, partial=True)
         return style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
-        base = self.rich_style
+        base = self._style()
         if not 0 <= row < len(self.model.rows):
             return Strip.blank(width, base)
         node = self.model.rows[row]
-        segments = self._row_segments(node, base)
+        segments = self._row_segments(node)
         if row == self.cursor_row:
-            cursor = self._style("cursor")
+            cursor = self._partial("cursor")
             segments = [Segment(text, (style or base) + cursor) for text, style, _ in segments]
             strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base + cursor)
         else:
             strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
         return strip.apply_offsets(scroll_x, row)
 
-    def _row_segments(self, node: Node, base: Style) -> list[Segment]:
+    def _row_segments(self, node: Node) -> list[Segment]:
         segments: list[Segment] = []
         depth = node.depth
         if depth > MAX_INDENT_LEVELS:
-            segments.append(Segment("│ " * 4 + f"⋯{depth - 4}⋯ ", base + self._style("guide")))
+            segments.append(Segment("│ " * 4 + f"⋯{depth - 4}⋯ ", self._style("guide")))
         elif depth:
-            segments.append(Segment("│ " * depth, base + self._style("guide")))
+            segments.append(Segment("│ " * depth, self._style("guide")))
         if node.is_container:
-            segments.append(Segment("▾ " if node.expanded else "▸ ", base + self._style("fold")))
+            segments.append(Segment("▾ " if node.expanded else "▸ ", self._style("fold")))
         else:
-            segments.append(Segment("  ", base))
+            segments.append(Segment("  ", self._style()))
         parts = label_parts(node)
         used = sum(segment.cell_length for segment in segments)
         used += sum(len(part.text) for part in parts[:-1])
@@ -417,8 +473,8 @@ class JsonTreeView(ScrollView, can_focus=True):
             parts[-1] = scalar_preview(node.value, max(8, room - note))
         changed = self.changed and node.path in self.changed
         for index, part in enumerate(parts):
-            style = base + self._style(part.kind)
+            style = self._style(part.kind)
             if changed and index == len(parts) - 1:
-                style += self._style("changed")
+                style += self._partial("changed")
             segments.append(Segment(part.text, style))
         return segments
