@@ -194,8 +194,8 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
         await settle(app, pilot)
         await pilot.press("g", "e")
         await pilot.pause()
-        assert "and stopped there (at most 20,000 at once)" in screen_text(app)
-        assert len(app.query_one(JsonTreeView).model.rows) <= 20_001 + 1
+        assert "and stopped there (at most 10,000 at once)" in screen_text(app)
+        assert len(app.query_one(JsonTreeView).model.rows) <= 10_001 + 1
 
 
 async def test_help_lists_the_keys_and_the_tmux_clipboard(fake_datadog, launch_options) -> None:

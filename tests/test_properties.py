@@ -187,12 +187,24 @@ def assert_rows_consistent(tree: FlatTree) -> None:
         assert tree.rows == list(visible(tree.root))
         # The nodes the tree knows to be open are exactly those marked open.
         assert tree.opened == {node for node in built(tree.root) if node.expanded}
-    for index, node in enumerate(tree.rows):
+        # Every open node's count of the rows under it, kept up by each operation, is
+        # what listing them gives, whether the node is in view or under a folded one.
+        for node in built(tree.root):
+            assert node.shown == (len(list(visible(node))) if node.expanded else 0), node
+    rows = tree.rows
+    for index, node in enumerate(rows):
         assert node.depth >= 0
         if index:
-            assert node.depth <= tree.rows[index - 1].depth + 1
+            assert node.depth <= rows[index - 1].depth + 1
         for part in label_parts(node):
             assert raw_unsafe(part.text) == [], part
+        # Where a row's descendants end, its parent's row and its own row, worked out from
+        # those counts, against a plain scan of the rows.
+        end = next((i for i in range(index + 1, len(rows)) if rows[i].depth <= node.depth), None)
+        assert tree._subtree_end(index) == (len(rows) if end is None else end)
+        parent = next((i for i in range(index - 1, -1, -1) if rows[i] is node.parent), None)
+        assert tree.parent_row(index) == parent
+        assert tree.row_of(node) == index
 
 
 # -- the tree ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 and browsed by keys, as a user would:
 
 1. open, wait for the tree;
-2. `e` on `data` (stops at the 20,000-row cap);
+2. `e` on `data` (stops at the 10,000-row cap);
 3. `/samples` Enter, `e` (the 100k+ array: ranges, then up to the cap);
 4. `/index` Enter, `e` (the 50k+-key object);
 5. `/latency` Enter, wait until every match is counted (one in every record);

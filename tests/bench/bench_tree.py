@@ -6,7 +6,7 @@ array; the 100k array; the 50k-key object; the deep chain at several depths; the
 above them all) is folded and unfolded, each op timed, in three states of the tree:
 
 - A "as loaded": the app's first view (plus what reaching the nodes unfolds);
-- B "after e at the root": `e` on `data`, which stops at the 20,000-row cap;
+- B "after e at the root": `e` on `data`, which stops at the 10,000-row cap;
 - C "everything expanded": `e` pressed on every collapsed container left (each range of a big
   container is under the cap), until nothing is folded: the biggest state `e` can reach.
 
@@ -216,15 +216,15 @@ def causes(tree: Any) -> dict[str, float]:
     for name, path in (("records array", (*OUTPUTS, "records")), ("outputs", OUTPUTS)):
         node = node_at(tree, path)
         row = model.row_of(node)
-        found[f"row_of({name}): rows.index"] = _ms(lambda node=node: model.row_of(node))
-        found[f"collapse {name}: FlatTree._subtree_end scan"] = _ms(
+        found[f"row_of({name})"] = _ms(lambda node=node: model.row_of(node))
+        found[f"collapse {name}: FlatTree._subtree_end"] = _ms(
             lambda row=row: model._subtree_end(row)
         )
         found[f"expand {name} again: list(_visible_below(node))"] = _ms(
             lambda node=node: list(_visible_below(node))
         )
     end = node_at(tree, ("data", "attributes", "endTimestamp"))
-    found["<- on endTimestamp: FlatTree.parent_row scan"] = _ms(
+    found["<- on endTimestamp: FlatTree.parent_row"] = _ms(
         lambda: model.parent_row(model.row_of(end))
     )
     found["a full collection (gc.collect) with every node built"] = _ms(gc.collect)
@@ -535,8 +535,7 @@ async def run(
                 await bench.op("g (first row)", state, len(tree.model.rows) - 1, "first")
                 result["rss_big_state_mb"] = proc_status()["VmRSS"] / 1024
                 result["causes"] = causes(tree)  # after the ops: it runs a full collection
-                # A search that reveals its match in the biggest state (ancestors found by
-                # scanning the rows).
+                # A search that reveals its match in the biggest state.
                 if full_search:
                     result["search_big_state"] = await search_in_app(
                         app, pilot, late_record_id(size, 0.9)
