@@ -216,13 +216,13 @@ def test_any_sequence_of_folds_keeps_the_rows_right(document: Any, data: st.Data
 
 @FEW
 @given(documents, st.data())
-def test_folds_stay_right_when_every_collapse_keeps_its_rows_for_later(
+def test_folds_stay_right_when_every_container_is_split_into_ranges(
     document: Any, data: st.DataObject
 ) -> None:
-    """Big subtrees keep their rows when folded, to put them back on the next expand; here
-    every subtree does, so the small documents above exercise that path too."""
-    with mock.patch.object(jsontree, "_KEEP_FOLDED_FROM", 1):
-        fold_at_random(document, data)
+    """Containers of more than CHUNK members are split into nested ranges; with a CHUNK of
+    2 the small documents here are all ranges within ranges, and their counts must hold."""
+    with mock.patch.object(jsontree, "CHUNK", 2):
+        fold_at_random({"top": document, "more": [document, 1, 2, 3]}, data)
 
 
 def fold_at_random(document: Any, data: st.DataObject) -> None:

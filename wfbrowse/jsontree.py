@@ -1,23 +1,26 @@
 """A JSON document as a foldable list of rows, built lazily.
 
 The screen shows a window of `FlatTree.rows`: the nodes currently visible, in order. Expanding
-a node builds its children on first use and splices them (and any of their descendants that
-were left expanded) into `rows`; collapsing cuts that run out again. Nothing here walks the
-whole document, so the cost of an expand or collapse depends on what it shows, never on the
-size of the document or on how much else is expanded. Each open node counts the rows under
-it (`Node.shown`), so where a node's rows end, and which row its parent is on, are sums over
-a few nodes rather than searches through every row.
+a node builds its children on first use; each open node counts the rows under it
+(`Node.shown`), and an expand or a collapse changes only the counts of the node and its
+ancestors. The rows themselves are not kept in a list: row `i` is found by going down from
+the root through those counts (`Rows`). So the cost of an expand or collapse depends on the
+depth of the node and on how many children its ancestors have, never on the size of the
+document or on how many rows are shown (splicing 750,000 rows in and out of a list cost
+150 ms at 50 MB, most of it touching every node's reference count).
 
 Containers with more than `CHUNK` children are split into range nodes (`[0 … 999]`), nested
-when needed, so that no single expand ever adds more than about `CHUNK` rows.
+when needed, so that no node has more than about `CHUNK` children.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, overload
 
 from wfbrowse.textsafe import escape_controls, shorten
 
@@ -36,6 +39,7 @@ class Node:
         "expanded",
         "key",
         "member_keys",
+        "offsets",
         "parent",
         "shown",
         "span",
@@ -60,6 +64,7 @@ class Node:
         # Rows under this node while it is expanded (its children and their own `shown`),
         # whether or not the node itself is in view; 0 while it is folded.
         self.shown = 0
+        self.offsets: list[int] | None = None  # where each child's rows start (see `Rows`)
         self.member_keys: list[str] | None = None  # an object's keys, kept for its ranges
 
     def __repr__(self) -> str:
@@ -144,30 +149,92 @@ def _range_keys(node: Node, start: int, stop: int) -> list[str]:
     return owner.member_keys[start:stop]
 
 
+class Rows(Sequence[Node]):
+    """The visible rows, in order, read off the tree of open nodes rather than kept in a list.
+
+    Row `i` is found by going down from the root, at each open node to the child whose rows
+    hold `i` (a bisection over running sums of the children's counts, kept per node until one
+    of them changes). Rows are read in runs (a screenful, a few rows around the cursor), so a
+    window of them is listed at once and served until the next change.
+    """
+
+    WINDOW = 256  # rows listed at once: a few screens
+
+    def __init__(self, root: Node) -> None:
+        self._root = root
+        self._start = 0
+        self._window: list[Node] = []
+
+    def changed(self) -> None:
+        """Nodes were opened or folded: what the window holds may no longer be in view."""
+        self._window = []
+
+    def __len__(self) -> int:
+        return self._root.shown
+
+    @overload
+    def __getitem__(self, index: int) -> Node: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Node]: ...
+
+    def __getitem__(self, index: int | slice) -> Node | list[Node]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return list(islice(_rows_from(self._root, start), max(0, stop - start)))
+        size = self._root.shown
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(index)
+        at = index - self._start
+        if not 0 <= at < len(self._window):
+            # Mostly read forward (rendering down the screen), sometimes back (k, page up).
+            self._start = max(0, index - self.WINDOW // 4)
+            self._window = list(islice(_rows_from(self._root, self._start), self.WINDOW))
+            at = index - self._start
+        return self._window[at]
+
+    def __iter__(self) -> Iterator[Node]:
+        return _rows_from(self._root, 0) if self._root.shown else iter(())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            return other is self
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Rows: {len(self):,}>"
+
+
 class FlatTree:
-    """The visible rows of a JSON document and the operations that change them."""
+    """The visible rows of a JSON document and the operations that change them.
+
+    Every open node's `shown` is the number of rows under it (its children, plus the `shown`
+    of each), whether the node is in view or under a folded one; a folded node's is 0. Each
+    operation keeps that true for every node built, which is all `Rows` needs.
+    """
 
     def __init__(self, document: Any) -> None:
         self.document = document
         self.root = Node(None, document, None, -1)
-        self.rows: list[Node] = []
-        # The rows a collapse took away, by node, to put back on the next expand (listing a
-        # big subtree again node by node took 150 ms for 700k rows). Valid only while no
-        # operation that opens or folds many nodes at once (`changed_in_bulk`) has run since.
-        self._folded: dict[int, list[Node]] = {}
+        self.root.expanded = True
         # Every node marked expanded, so that folding everything visits only those (walking
         # every node built took 95 ms with 900k of them, 460 ms at 50 MB).
         self.opened: set[Node] = set()
         if isinstance(document, (dict, list)):
-            self.root.expanded = True
-            self.rows = list(build_children(self.root))
-            self.root.shown = len(self.rows)
+            self.root.shown = len(build_children(self.root))
         else:
             # A bare scalar document still gets one row to show it, the root's only child.
-            self.rows = [Node(None, document, self.root, 0)]
-            self.root.children = list(self.rows)
-            self.root.expanded = True
+            self.root.children = [Node(None, document, self.root, 0)]
             self.root.shown = 1
+        self.rows = Rows(self.root)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -196,26 +263,24 @@ class FlatTree:
                 stack.extend(node.children)
             node.children = None
             node.parent = None
-        self.rows = []
-        self._folded.clear()
+            node.offsets = None
+        self.root.shown = 0
+        self.rows.changed()
         self.opened.clear()
-
-    def changed_in_bulk(self) -> None:
-        """Many nodes were opened or folded at once: what collapses kept is out of date."""
-        self._folded.clear()
 
     def _subtree_end(self, row: int) -> int:
         """Index just past the visible descendants of the row."""
         node = self.rows[row]
-        return row + 1 + (node.shown if node.expanded else 0)
+        return row + 1 + node.shown
 
     def _grow(self, node: Node, rows: int) -> None:
-        """`rows` more rows (or fewer, when negative) under `node`: so many more under each
-        of its ancestors too."""
-        ancestor: Node | None = node.parent
-        while ancestor is not None:
-            ancestor.shown += rows
-            ancestor = ancestor.parent
+        """`rows` more rows (fewer, when negative) under `node`, which is in view: as many
+        more under each of its ancestors, whose children's running sums are out of date."""
+        self.rows.changed()
+        while node.parent is not None:
+            node = node.parent
+            node.shown += rows
+            node.offsets = None
 
     def expand(self, row: int) -> int:
         """Expand the node at `row`; returns how many rows appeared."""
@@ -224,29 +289,24 @@ class FlatTree:
             return 0
         node.expanded = True
         self.opened.add(node)
-        kept = self._folded.pop(id(node), None)
-        # Rows folded away under it kept their counts: only this node's and its ancestors'
-        # change.
-        new_rows = kept if kept is not None else list(_visible_below(node))
-        self.rows[row + 1 : row + 1] = new_rows
-        node.shown = len(new_rows)
+        # Open nodes under it kept their counts while it was folded.
+        children = build_children(node)
+        node.shown = len(children) + sum(child.shown for child in children)
+        node.offsets = None
         self._grow(node, node.shown)
-        return len(new_rows)
+        return node.shown
 
     def collapse(self, row: int) -> int:
         """Collapse the node at `row`; returns how many rows disappeared."""
         node = self.rows[row]
         if not node.expanded:
             return 0
-        end = self._subtree_end(row)
+        hidden = node.shown
         node.expanded = False
         self.opened.discard(node)
-        if end - row - 1 >= _KEEP_FOLDED_FROM:
-            self._folded[id(node)] = self.rows[row + 1 : end]
-        del self.rows[row + 1 : end]
-        self._grow(node, -node.shown)
         node.shown = 0
-        return end - row - 1
+        self._grow(node, -hidden)
+        return hidden
 
     def toggle(self, row: int) -> int:
         node = self.rows[row]
@@ -272,46 +332,76 @@ class FlatTree:
         return row if node is self.root else None
 
 
+def _offsets(node: Node) -> list[int]:
+    """Where each child of an open node starts, in rows after the node's own row."""
+    offsets = node.offsets
+    if offsets is None:
+        offsets = []
+        total = 0
+        for child in node.children or ():
+            offsets.append(total)
+            total += 1 + child.shown
+        node.offsets = offsets
+    return offsets
+
+
 def _rows_before(parent: Node, child: Node) -> int:
-    """Rows between an expanded node's row and its child's: the earlier children and what
-    each shows. A node has at most about CHUNK children (ranges group the rest)."""
+    """Rows between an open node's row and its child's: the earlier children and what each
+    shows."""
     siblings = parent.children or []
-    at = _identity_index(siblings, child)
-    if at is None:  # pragma: no cover - a node's parent lists it
-        raise LookupError(child)
-    return at + sum(sibling.shown for sibling in siblings[:at])
-
-
-# Collapses that hide fewer rows than this are simply listed again on the next expand.
-_KEEP_FOLDED_FROM = 1_000
-
-
-def _identity_index(
-    items: list[Node], node: Node, start: int = 0, stop: int | None = None
-) -> int | None:
-    """Where `node` itself is in `items` (Node has no __eq__: list.index compares identity)."""
     try:
-        return items.index(node, start, len(items) if stop is None else stop)
-    except ValueError:
-        return None
+        at = siblings.index(child)  # identity: Node has no __eq__
+    except ValueError:  # pragma: no cover - a node's parent lists it
+        raise LookupError(child) from None
+    return _offsets(parent)[at]
 
 
-def _list_rows(node: Node) -> list[Node]:
-    """The rows under an expanded node, as `_visible_below` lists them, counting on the way
-    the rows each expanded node among them shows (after many were opened or folded at once)."""
-    rows: list[Node] = []
-    stack: list[tuple[Node, Iterator[Node], int]] = [(node, iter(build_children(node)), 0)]
-    while stack:
-        parent, children, start = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            parent.shown = len(rows) - start
+def _rows_from(root: Node, start: int) -> Iterator[Node]:
+    """The visible rows from row `start` on, in order."""
+    # Down to the row: each level's frame is [its children, the next one to give].
+    frames: list[list[Any]] = []
+    node = root
+    remaining = start
+    while True:
+        children = build_children(node)
+        at = bisect_right(_offsets(node), remaining) - 1
+        remaining -= _offsets(node)[at]
+        if remaining == 0:
+            frames.append([children, at])
+            break
+        frames.append([children, at + 1])  # the row is inside this child's rows
+        node = children[at]
+        remaining -= 1
+    # Then on, depth first, from there.
+    while frames:
+        frame = frames[-1]
+        children, at = frame
+        if at == len(children):
+            frames.pop()
             continue
-        rows.append(child)
+        child = children[at]
+        frame[1] = at + 1
+        yield child
         if child.expanded:
-            stack.append((child, iter(build_children(child)), len(rows)))
-    return rows
+            frames.append([build_children(child), 0])
+
+
+def _recount(node: Node) -> None:
+    """Work `shown` out again for the node and every open node under it, after many were
+    opened at once (their running sums with them)."""
+    order: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.expanded:
+            order.append(current)
+            stack.extend(child for child in build_children(current) if child.expanded)
+    for current in reversed(order):  # children before their parents
+        children = current.children or []
+        current.shown = len(children) + sum(child.shown for child in children)
+        current.offsets = None
+    if node.parent is not None:
+        node.parent.offsets = None
 
 
 def _visible_below(node: Node) -> Iterator[Node]:
@@ -578,24 +668,24 @@ def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:
     """Expand everything under the node at `row` (building nodes as needed), stopping before
     more than `cap` rows would be shown under it. Returns (rows under it, capped)."""
     node = tree.rows[row]
-    before = node.shown if node.expanded else 0
-    shown, capped = _expand_under(tree, node, cap)
-    tree.changed_in_bulk()
-    new_rows = _list_rows(node) if node.expanded else []
-    tree.rows[row + 1 : row + 1 + before] = new_rows
-    tree._grow(node, len(new_rows) - before)
-    return shown, capped
+    before = node.shown
+    _, capped = _expand_under(tree, node, cap)
+    _recount(node)
+    tree._grow(node, node.shown - before)
+    return node.shown, capped
 
 
 def collapse_all(tree: FlatTree) -> None:
     """Fold every node: only the document's top level stays in view."""
-    tree.changed_in_bulk()
     for node in tree.opened:
         node.expanded = False
         node.shown = 0
+        node.offsets = None
+        if node.parent is not None:
+            node.parent.offsets = None
     tree.opened.clear()
-    tree.rows = list(build_children(tree.root))
-    tree.root.shown = len(tree.rows)
+    _recount(tree.root)
+    tree.rows.changed()
 
 
 def expand_to_depth(tree: FlatTree, depth: int, cap: int) -> tuple[int, bool]:
@@ -620,5 +710,6 @@ def expand_to_depth(tree: FlatTree, depth: int, cap: int) -> tuple[int, bool]:
         if capped or not next_level:
             break
         level = next_level
-    tree.rows = _list_rows(tree.root)
+    _recount(tree.root)
+    tree.rows.changed()
     return len(tree.rows), capped

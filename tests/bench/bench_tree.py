@@ -208,9 +208,7 @@ def _ms(call: Callable[[], Any]) -> float:
 
 
 def causes(tree: Any) -> dict[str, float]:
-    """The parts of the slow ops, timed on their own, in the biggest state."""
-    from wfbrowse.jsontree import _visible_below
-
+    """The parts of the ops, timed on their own, in the biggest state."""
     model = tree.model
     found: dict[str, float] = {"rows": len(model.rows)}
     for name, path in (("records array", (*OUTPUTS, "records")), ("outputs", OUTPUTS)):
@@ -220,9 +218,15 @@ def causes(tree: Any) -> dict[str, float]:
         found[f"collapse {name}: FlatTree._subtree_end"] = _ms(
             lambda row=row: model._subtree_end(row)
         )
-        found[f"expand {name} again: list(_visible_below(node))"] = _ms(
-            lambda node=node: list(_visible_below(node))
+        found[f"collapse and expand {name} in the model"] = _ms(
+            lambda row=row: (model.collapse(row), model.expand(row))
         )
+
+    def window_in_the_middle() -> None:
+        model.rows.changed()
+        model.rows[len(model.rows) // 2]
+
+    found["the rows around one in the middle, listed after a change"] = _ms(window_in_the_middle)
     end = node_at(tree, ("data", "attributes", "endTimestamp"))
     found["<- on endTimestamp: FlatTree.parent_row"] = _ms(
         lambda: model.parent_row(model.row_of(end))

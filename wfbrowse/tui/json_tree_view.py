@@ -40,9 +40,9 @@ MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a 
 EXPAND_CAP = 10_000
 
 
-# An expand or fold that moves this many rows made enough nodes or lists to freeze them once
-# its frame is drawn (a full collection walking them cost up to 160 ms in the middle of a
-# keypress at 10 MB; what else is frozen with them is set loose again at the next run's load).
+# An expand that shows this many rows built enough nodes to freeze them once its frame is
+# drawn (a full collection walking them cost up to 160 ms in the middle of a keypress at
+# 10 MB; what else is frozen with them is set loose again at the next run's load).
 FREEZE_AFTER_ROWS = 5_000
 
 
@@ -311,9 +311,8 @@ class JsonTreeView(ScrollView, can_focus=True):
         self._sync_size()
         self.cursor_row = self.cursor_row  # re-validate and announce
         if rows >= FREEZE_AFTER_ROWS:
-            # The lists holding that many rows (the tree's, or what a fold keeps for the
-            # next unfold) would be walked again by every collection, each entry a likely
-            # cache miss: 10 ms for 700k rows. Freezing is one list splice.
+            # That many rows shown at once built about as many nodes, which every full
+            # collection would walk again. Freezing them is one list splice.
             self.app.call_after_refresh(gc.freeze)
 
     @frame_first
