@@ -14,7 +14,8 @@ Each op is timed three ways:
 
 - work:  the action itself plus rendering every visible row of the tree, in this process;
 - drawn: from the start of the action to the moment the app's compositor has rendered its
-         next frame (`App._display` called; in a terminal, the frame is written there);
+         next frame (`App._display` called; in a terminal, the frame is written there), the
+         app left to draw it on its own refresh timer as it does in a terminal;
 - pilot: to the end of the headless pilot's `pause()`, which also waits for the process to
          look idle (it sleeps in steps): an upper bound, inflated by that wait.
 
@@ -37,10 +38,12 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.bench.common import SUMMARY, proc_status, use_isolated_env_here
+from tests.bench.common import SUMMARY, machine_stalls, proc_status, use_isolated_env_here
 from tests.bench.generate import INSTANCE_ID, MB, WORKFLOW_ID, instance_file, late_record_id
 
 TARGET_MS = 50.0
+BULK_KINDS = ("e (", "E (")  # ops on everything under a node, or on everything
+STALL_RUNS = 3000
 SEARCH_FIRST_MS = 300.0
 SEARCH_ALL_MS = 1000.0
 SIZES_MB = (10, 50)
@@ -114,6 +117,12 @@ async def timed(
         action()
     paint(tree)
     work = time.perf_counter() - start
+    # The app draws on its own refresh timer, as it does in a terminal; the pilot's pause
+    # would also wait for every widget to answer a callback and for the process to look idle
+    # before forcing a frame, which is not what a user waits for.
+    deadline = start + 2.0
+    while clock.drawn_after(start) is None and time.perf_counter() < deadline:
+        await asyncio.sleep(0.0005)
     await frame(pilot)
     end = time.perf_counter()
     drawn = clock.drawn_after(start)  # no frame can come while the action itself runs
@@ -550,6 +559,7 @@ async def run(
             finally:
                 clock.close()
     result["size"] = len(body)
+    result["stall"] = machine_stalls(STALL_RUNS)
     return result
 
 
@@ -643,18 +653,17 @@ def report(size_mb: int, result: dict[str, Any]) -> None:
             pilot = max(op.pilot for op in group)
             cells.append(f" | {_fmt(work)}{_fmt(drawn)}{_fmt(pilot)}")
         print(f"    {f'{kind} ({count})':<42}" + "".join(cells))
-    expand_ops = ops
-    worst_work = max(expand_ops, key=lambda op: op.work)
-    worst_drawn = max(expand_ops, key=lambda op: op.drawn or 0.0)
-    worst_pilot = max(expand_ops, key=lambda op: op.pilot)
-    slow = [op for op in expand_ops if (op.drawn or op.work) >= TARGET_MS]
+    worst_work = max(ops, key=lambda op: op.work)
+    worst_drawn = max(ops, key=lambda op: op.drawn or 0.0)
+    worst_pilot = max(ops, key=lambda op: op.pilot)
+    slow = [op for op in ops if (op.drawn or op.work) >= TARGET_MS]
     print(
-        f"  worst expand/collapse: work {worst_work.work:.1f} ms ({worst_work.kind}, "
+        f"  worst op: work {worst_work.work:.1f} ms ({worst_work.kind}, "
         f"{worst_work.state.split()[0]}), drawn {worst_drawn.drawn or 0:.1f} ms "
         f"({worst_drawn.kind}, {worst_drawn.state.split()[0]}), pilot {worst_pilot.pilot:.1f} ms"
     )
     print(
-        f"  {len(slow)} of {len(expand_ops)} ops took {TARGET_MS:.0f} ms or more to be drawn"
+        f"  {len(slow)} of {len(ops)} ops took {TARGET_MS:.0f} ms or more to be drawn"
         + (":" if slow else "")
     )
     for op in sorted(slow, key=lambda op: -(op.drawn or op.work))[:12]:
@@ -674,14 +683,28 @@ def report(size_mb: int, result: dict[str, Any]) -> None:
         unit = "" if "millions" in what else " ms"
         print(f"    {value:8.1f}{unit}  {what}")
     print(f"  resident size of this process in state C: {result['rss_big_state_mb']:.0f} MB")
-    SUMMARY.add(
-        f"2. expand/collapse any node in any state < {TARGET_MS:.0f} ms, {size_mb} MB "
-        f"(up to {max(rows.values()):,} rows)",
-        f"worst drawn {worst_drawn.drawn or 0:.0f} ms ({worst_drawn.kind}, state "
-        f"{worst_drawn.state.split()[0]}), worst work {worst_work.work:.0f} ms; "
-        f"{len(slow)} of {len(expand_ops)} ops >= {TARGET_MS:.0f} ms",
-        not slow,
+    stall = result["stall"]
+    print(
+        f"  this machine's own stalls meanwhile: a {stall[0]:.1f} ms busy loop, run "
+        f"{STALL_RUNS} times, took up to {stall[2]:.1f} ms (99th percentile {stall[1]:.1f} ms)"
     )
+    groups = (
+        ("one node expanded or collapsed, or the cursor moved", False),
+        ("e and E (everything under a node; everything)", True),
+    )
+    for name, bulk in groups:
+        group = [op for op in ops if op.kind.startswith(BULK_KINDS) == bulk]
+        drawn = sorted(op.drawn or op.work for op in group)
+        late = sum(value >= TARGET_MS for value in drawn)
+        SUMMARY.add(
+            f"2. {name}, any state, drawn < {TARGET_MS:.0f} ms, {size_mb} MB "
+            f"(up to {max(rows.values()):,} rows)",
+            f"{len(group)} ops: median {statistics.median(drawn):.0f} ms, 99th percentile "
+            f"{drawn[min(len(drawn) - 1, int(len(drawn) * 0.99))]:.0f} ms, worst "
+            f"{drawn[-1]:.0f} ms; {late} >= {TARGET_MS:.0f} ms (machine stalls up to "
+            f"{stall[2]:.0f} ms)",
+            not late,
+        )
 
 
 def main(sizes: tuple[int, ...] = SIZES_MB, *, spread: int = 3, deep_levels: int = 200) -> None:

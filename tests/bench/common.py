@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,21 @@ def run_child(module: str, *args: str) -> None:
 
 
 # -- statistics ----------------------------------------------------------------------------------
+
+
+def machine_stalls(runs: int) -> tuple[float, float, float]:
+    """(median, 99th percentile, worst) ms of a fixed busy loop of about 2 ms run `runs`
+    times: how much this machine alone stretches a short piece of work (a shared or virtual
+    machine can stop a process for tens of milliseconds), to read the worst figures by."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        total = 0
+        for number in range(20_000):
+            total += number
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99)], times[-1]
 
 
 def trimmed_mean(values: Sequence[float], cut: float = 0.2) -> float:
