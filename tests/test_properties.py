@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wfbrowse import jsontree
+from wfbrowse import jsonload, jsontree
 from wfbrowse.jsonload import loads_exact
 from wfbrowse.jsonpath import jq_path, json_pointer
 from wfbrowse.jsontree import (
@@ -542,3 +542,20 @@ def test_escaped_text_holds_nothing_a_terminal_acts_on(text: str) -> None:
     assert (
         len(re.findall(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[nrt])", escaped)) >= expected
     )
+
+
+@SOME
+@given(st.integers(1, 30), st.integers(10**18, 10**30), st.sampled_from([1, 2]))
+def test_a_long_integer_is_read_exactly_across_the_pieces_the_loader_reads(
+    before: int, number: int, piece: int
+) -> None:
+    """The loader looks for runs of 19 digits piece by piece: a run across two pieces must be
+    seen too, or orjson's rounded float would stand for the integer. The number starts
+    `before` bytes ahead of the end of the first or second piece."""
+    prefix = '{"pad": "'
+    middle = '", "n": '
+    padding = " " * (piece * jsonload._PIECE - before - len(prefix) - len(middle))
+    data = f"{prefix}{padding}{middle}{number}}}".encode()
+    assert data.index(str(number).encode()) == piece * jsonload._PIECE - before
+    value = loads_exact(data)["n"]
+    assert type(value) is int and value == number

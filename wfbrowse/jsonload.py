@@ -39,11 +39,19 @@ FREEZE_FROM = 1024 * 1024  # bytes of JSON from which a document is frozen once 
 # 10 MB body took 220 ms, longer than orjson's whole parse; translate and find take 17 ms.
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_RUN = b"0" * 19
+# Pieces of this size are translated one at a time: the copies stay in the processor's cache
+# and reuse the same memory, where one copy of a 50 MB body took 110 ms, 70 in pieces.
+_PIECE = 256 * 1024
 
 
 def _has_long_digit_run(data: bytes) -> bool:
     """Whether the bytes hold 19 digits in a row: a number orjson may have rounded."""
-    return data.translate(_DIGITS_AS_ZERO).find(_LONG_RUN) != -1
+    overlap = len(_LONG_RUN) - 1  # a run may straddle two pieces
+    for start in range(0, len(data), _PIECE):
+        piece = data[max(0, start - overlap) : start + _PIECE]
+        if piece.translate(_DIGITS_AS_ZERO).find(_LONG_RUN) != -1:
+            return True
+    return False
 
 
 def loads_exact(data: bytes) -> Any:
