@@ -418,20 +418,6 @@ def _recount(node: Node) -> None:
         node.parent.offsets = None
 
 
-def _visible_below(node: Node) -> Iterator[Node]:
-    """The rows under an expanded node: its children and their expanded descendants."""
-    # An explicit stack instead of recursion: documents may nest thousands of levels.
-    stack: list[Iterator[Node]] = [iter(build_children(node))]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            continue
-        yield child
-        if child.expanded:
-            stack.append(iter(build_children(child)))
-
-
 # -- labels ----------------------------------------------------------------------------------
 
 
@@ -656,16 +642,14 @@ def iter_matches(document: Any, query: Query) -> Iterator[tuple[Key, ...]]:
 
 
 # -- folding many nodes at once ----------------------------------------------------------------
-def _expand_under(
-    tree: FlatTree, node: Node, cap: int, max_depth: int | None = None
-) -> tuple[int, bool]:
+def _expand_under(tree: FlatTree, node: Node, cap: int) -> tuple[int, bool]:
     """Mark containers under `node` (itself included) expanded, depth first, until `cap`
     rows would be shown under it; returns (rows shown, whether the cap stopped it)."""
     shown = 0
     stack = [node]
     while stack:
         current = stack.pop()
-        if not current.is_container or (max_depth is not None and current.depth >= max_depth):
+        if not current.is_container:
             continue
         children = build_children(current)
         if not current.expanded:

@@ -599,7 +599,11 @@ def report(size_mb: int, result: dict[str, Any]) -> None:
             f"    {name:<36} {core_text} | app first {a_first:6.1f} all {a_all:6.1f} ms"
             f" | CPU: walk {walk_cpu:5.0f} UI {ui_cpu:4.0f} ms | {a_count:,} matches"
         )
-        worst_first, worst_all = max(worst_first, a_first), max(worst_all, a_all)
+        # A query that matches nothing has no first match: its time counts as "all counted"
+        # (the walk to the end, then "no match") only.
+        if a_count:
+            worst_first = max(worst_first, a_first)
+        worst_all = max(worst_all, a_all)
     if "search_big_state" in result:
         first, every, count, _, _ = result["search_big_state"]
         print(
@@ -609,8 +613,8 @@ def report(size_mb: int, result: dict[str, Any]) -> None:
     SUMMARY.add(
         f"3. search {size_mb} MB: first match < {SEARCH_FIRST_MS:.0f} ms, all counted < "
         f"{SEARCH_ALL_MS:.0f} ms" + ("" if size_mb == 10 else " (extra info)"),
-        f"worst over {len(result['search'])} queries, in the app: first {worst_first:.0f} ms, "
-        f"all {worst_all:.0f} ms",
+        f"worst over {len(result['search'])} queries, in the app: first match "
+        f"{worst_first:.0f} ms (queries that match), all counted {worst_all:.0f} ms",
         (worst_first < SEARCH_FIRST_MS and worst_all < SEARCH_ALL_MS) if size_mb == 10 else None,
     )
 

@@ -306,11 +306,11 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.cursor_row += max(1, self.scrollable_content_region.height - 1)
 
     # -- folding -------------------------------------------------------------------------------
-    def _changed(self, rows: int = 0) -> None:
-        """The rows changed (`rows` of them appeared or went): resize and redraw."""
+    def _changed(self, shown: int = 0) -> None:
+        """The rows changed (`shown` of them appeared): resize and redraw."""
         self._sync_size()
         self.cursor_row = self.cursor_row  # re-validate and announce
-        if rows >= FREEZE_AFTER_ROWS:
+        if shown >= FREEZE_AFTER_ROWS:
             # That many rows shown at once built about as many nodes, which every full
             # collection would walk again. Freezing them is one list splice.
             self.app.call_after_refresh(gc.freeze)
@@ -331,7 +331,8 @@ class JsonTreeView(ScrollView, can_focus=True):
         if node is None:
             return
         if node.expanded:
-            self._changed(self.model.collapse(self.cursor_row))
+            self.model.collapse(self.cursor_row)
+            self._changed()
             return
         parent = self.model.parent_row(self.cursor_row)
         if parent is not None:
@@ -339,8 +340,9 @@ class JsonTreeView(ScrollView, can_focus=True):
 
     @frame_first
     def action_toggle_fold(self) -> None:
-        if self.cursor_node is not None and (rows := self.model.toggle(self.cursor_row)):
-            self._changed(rows)
+        node = self.cursor_node
+        if node is not None and (rows := self.model.toggle(self.cursor_row)):
+            self._changed(rows if node.expanded else 0)
 
     @frame_first
     def action_expand_all(self) -> None:
