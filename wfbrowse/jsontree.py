@@ -410,12 +410,18 @@ def _recount(node: Node) -> None:
         if current.expanded:
             order.append(current)
             stack.extend(child for child in build_children(current) if child.expanded)
+    _count(order)
+    if node.parent is not None:
+        node.parent.offsets = None
+
+
+def _count(order: list[Node]) -> None:
+    """Work `shown` out again for these open nodes, listed parents before their children;
+    the open nodes under them that are not listed have theirs right."""
     for current in reversed(order):  # children before their parents
         children = current.children or []
         current.shown = len(children) + sum(child.shown for child in children)
         current.offsets = None
-    if node.parent is not None:
-        node.parent.offsets = None
 
 
 # -- labels ----------------------------------------------------------------------------------
@@ -642,10 +648,12 @@ def iter_matches(document: Any, query: Query) -> Iterator[tuple[Key, ...]]:
 
 
 # -- folding many nodes at once ----------------------------------------------------------------
-def _expand_under(tree: FlatTree, node: Node, cap: int) -> tuple[int, bool]:
+def _expand_under(tree: FlatTree, node: Node, cap: int) -> tuple[list[Node], bool]:
     """Mark containers under `node` (itself included) expanded, depth first, until `cap`
-    rows would be shown under it; returns (rows shown, whether the cap stopped it)."""
+    rows would be shown under it. Returns the open nodes it went through, parents first
+    (those whose count may have changed), and whether the cap stopped it."""
     shown = 0
+    visited: list[Node] = []
     stack = [node]
     while stack:
         current = stack.pop()
@@ -654,11 +662,12 @@ def _expand_under(tree: FlatTree, node: Node, cap: int) -> tuple[int, bool]:
         children = build_children(current)
         if not current.expanded:
             if shown + len(children) > cap:
-                return shown, True
+                return visited, True
             tree._open(current)
+        visited.append(current)
         shown += len(children)
         stack.extend(reversed(children))
-    return shown, False
+    return visited, False
 
 
 def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:
@@ -666,8 +675,10 @@ def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:
     more than `cap` rows would be shown under it. Returns (rows under it, capped)."""
     node = tree.rows[row]
     before = node.shown
-    _, capped = _expand_under(tree, node, cap)
-    _recount(node)
+    # Only the nodes it went through are counted again: what it left open before, and did
+    # not reach, may hold hundreds of thousands of rows whose counts are right.
+    visited, capped = _expand_under(tree, node, cap)
+    _count(visited)
     tree._grow(node, node.shown - before)
     return node.shown, capped
 
