@@ -30,7 +30,7 @@ class RunView(Vertical):
         height: 1fr;
         & > SummaryPanel { margin-bottom: 1; }
         & > JsonTreeView { height: 1fr; }
-        & > #path { height: 1; color: $text-muted; }
+        & > #path { height: 1; width: 1fr; color: $text-muted; }
     }
     """
 
@@ -90,7 +90,10 @@ class RunView(Vertical):
     @on(JsonTreeView.CursorMoved)
     def _on_cursor_moved(self, event: JsonTreeView.CursorMoved) -> None:
         path = jq_path(event.node.path) if event.node is not None else ""
-        self.query_one("#path", Static).update(Text(path, no_wrap=True, overflow="ellipsis"))
+        # One line, its size set by CSS: no layout of the whole screen at each cursor move.
+        self.query_one("#path", Static).update(
+            Text(path, no_wrap=True, overflow="ellipsis"), layout=False
+        )
 
     @on(JsonTreeView.NodeChosen)
     def _on_node_chosen(self, event: JsonTreeView.NodeChosen) -> None:
