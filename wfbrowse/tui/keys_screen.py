@@ -100,14 +100,18 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
             with Horizontal(id="keys-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Test keys", id="test", compact=True)
-                yield Button("Use for this session", id="memory", compact=True)
+                memory = Button("Use for this session", id="memory", compact=True)
+                memory.display = self._keyring_problem is not None
+                yield memory
                 yield Button("Delete", id="delete", variant="error", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#memory").display = self._keyring_problem is not None
+        field = next(self.query("#api-key").results(Input), None)
+        if field is None:
+            return  # the app closed while this screen was being put up: nothing to show
         if self._keyring_problem:
             self._say(self._keyring_problem, "warning")
-        self.query_one("#api-key", Input).focus()
+        field.focus()
         if self._keyring_problem is None:  # else the message above already says it
             self._show_stored(self._profile)
 
