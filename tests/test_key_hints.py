@@ -3,6 +3,10 @@ keeps the palette key in view."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from tests.cassettes import load_interaction, serve
 from tests.screen import screen_text, settle
 from wfbrowse.tui.app import WfBrowseApp
@@ -16,17 +20,22 @@ def last_line(app: WfBrowseApp) -> str:
     return screen_text(app).splitlines()[-1]
 
 
-async def loaded_app(fake_datadog, launch_options) -> WfBrowseApp:
+@asynccontextmanager
+async def recorded_run(
+    fake_datadog: Any, launch_options: Any, size: tuple[int, int]
+) -> AsyncIterator[tuple[WfBrowseApp, Any]]:
+    """The app on the recorded run, fetched and settled: (app, pilot)."""
     serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
-    return WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        yield app, pilot
 
 
 async def test_the_footer_lists_the_keys_of_what_has_the_focus(
     fake_datadog, launch_options
 ) -> None:
-    app = await loaded_app(fake_datadog, launch_options)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(app, pilot)
+    async with recorded_run(fake_datadog, launch_options, (120, 30)) as (app, pilot):
         line = last_line(app)
         # The tree has the focus: its keys first, then the app's, the palette on the right.
         assert line.startswith(" ⏎ Open  space Fold  / Search")
@@ -41,9 +50,7 @@ async def test_the_footer_lists_the_keys_of_what_has_the_focus(
 
 
 async def test_a_click_on_a_key_presses_it(fake_datadog, launch_options) -> None:
-    app = await loaded_app(fake_datadog, launch_options)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(app, pilot)
+    async with recorded_run(fake_datadog, launch_options, (120, 30)) as (app, pilot):
         line = last_line(app)
         await pilot.click(KeyHints, offset=(line.index("? Help") + 3, 0))
         await settle(app, pilot)
@@ -62,9 +69,7 @@ async def test_a_click_on_a_key_presses_it(fake_datadog, launch_options) -> None
 async def test_a_narrow_pane_cuts_the_keys_and_keeps_the_palette(
     fake_datadog, launch_options
 ) -> None:
-    app = await loaded_app(fake_datadog, launch_options)
-    async with app.run_test(size=(50, 20)) as pilot:
-        await settle(app, pilot)
+    async with recorded_run(fake_datadog, launch_options, (50, 20)) as (app, _pilot):
         line = last_line(app)
         assert len(line) == 50 - 1
         assert line.startswith(" ⏎ Open  space Fold")
