@@ -12,8 +12,9 @@ The yardstick for the target is the least any app must do: read the file and par
 orjson (collector paused, as wfbrowse does) in a process of its own, as an app opening it does
 (timed inside that process: the read and the parse alone), plus the bare app's start-up to its
 first frame. Target: wfbrowse within 1.3x of that sum. (The same parse repeated inside this
-process is shown too: there the document fills memory the process already has; at 1 MB that
-made it about twice as fast as in a new process, at 10 and 50 MB within 15%.)
+process is shown too: there the document fills memory the process already has. At 1 MB that
+was faster, 12 against 18 to 23 ms; at 10 and 50 MB the two differed by less than the noise
+between runs.)
 
 Then where wfbrowse's time goes, from startup_probe.py: reading the file (parse and checks),
 the collections of the cycle collector that walk the new document, the frames before the one
