@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from typing import Any
 
 import pytest
 
+from tests.jq import JQ, jq_outputs, needs_jq
 from wfbrowse.jsonpath import jq_path, json_pointer, quote
-
-JQ = shutil.which("jq")
-needs_jq = pytest.mark.skipif(JQ is None, reason="the jq binary is not installed")
 
 # -- jq_path: exact text ----------------------------------------------------------------------
 
@@ -159,20 +156,10 @@ TRICKY_KEYS = [
 
 
 def run_jq(path: str, document: Any) -> Any:
-    """What `jq -c <path>` prints for the document, parsed back."""
-    assert JQ is not None
-    done = subprocess.run(
-        [JQ, "-c", path],
-        input=json.dumps(document, ensure_ascii=False).encode("utf-8"),
-        capture_output=True,
-        timeout=20,
-        check=False,
-    )
-    stderr = done.stderr.decode("utf-8", "replace")
-    assert done.returncode == 0, f"jq rejected {path!r}: {stderr}"
-    lines = done.stdout.decode("utf-8").splitlines()
-    assert len(lines) == 1, lines
-    return json.loads(lines[0])
+    """What `jq -c <path>` prints for the document: one value, parsed back."""
+    outputs = jq_outputs(path, document)
+    assert len(outputs) == 1, outputs
+    return outputs[0]
 
 
 def nest(keys: list[str | int], value: Any) -> Any:

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.jq import jq_outputs, needs_jq
 from wfbrowse import jsonload, jsontree
 from wfbrowse.jsonload import loads_exact
 from wfbrowse.jsonpath import jq_path, json_pointer
@@ -50,8 +48,6 @@ from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.run_actions import node_value, value_text
 from wfbrowse.tui.value_screen import value_text as view_text
 
-JQ = shutil.which("jq")
-needs_jq = pytest.mark.skipif(JQ is None, reason="the jq binary is not installed")
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 FEW = settings(max_examples=150, deadline=None, database=None)
 SOME = settings(
@@ -377,21 +373,6 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     return document
 
 
-def run_jq(program: str, data: Any) -> list[Any]:
-    assert JQ is not None
-    done = subprocess.run(
-        [JQ, "-c", program],
-        input=json.dumps(data, ensure_ascii=False).encode("utf-8"),
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    assert done.returncode == 0, (program[:500], done.stderr.decode(errors="replace"))
-    # split("\n"), not splitlines(): jq writes U+2028 and friends raw inside strings.
-    lines = done.stdout.decode("utf-8").split("\n")
-    return [json.loads(line) for line in lines if line]
-
-
 def jq_check(document: Any, rows: list[Node]) -> None:
     """One jq run for all rows: each row's copied path, applied to the document, against the
     value the row stands for (both read by jq, so both get the same number handling: jq 1.6
@@ -399,7 +380,7 @@ def jq_check(document: Any, rows: list[Node]) -> None:
     paths = [jq_path(node.path) for node in rows]
     expected = [node.value for node in rows]
     program = ".[0] as $d | [" + ", ".join(f"($d | {path})" for path in paths) + "], .[1]"
-    found, canonical = run_jq(program, [document, expected])
+    found, canonical = jq_outputs(program, [document, expected])
     assert len(found) == len(rows)
     for path, got, want in zip(paths, found, canonical, strict=True):
         assert got == want, path
