@@ -40,9 +40,11 @@ MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a 
 EXPAND_CAP = 10_000
 
 
-# An expand that shows this many rows built enough nodes to freeze them once its frame is
-# drawn (a full collection walking them cost up to 160 ms in the middle of a keypress at
-# 10 MB; what else is frozen with them is set loose again at the next run's load).
+# Once expands have shown this many rows since the last freeze, they built enough nodes to
+# freeze them when the frame is drawn (a full collection walking them cost up to 160 ms in
+# the middle of a keypress at 10 MB; what else is frozen with them is set loose again at the
+# next run's load). Counted over many expands, not per expand: hundreds of small ones
+# had left 300,000 nodes to the collector, and a collection of 11 ms inside an `e`.
 FREEZE_AFTER_ROWS = 5_000
 
 
@@ -187,6 +189,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.model = FlatTree({})
         self._styles: dict[str, Style] = {}
+        self._shown_since_freeze = 0  # rows expands showed since the last freeze
         # Paths whose values changed at the last refresh: marked until the next one.
         self.changed: set[tuple[str | int, ...]] = set()
 
@@ -310,9 +313,11 @@ class JsonTreeView(ScrollView, can_focus=True):
         """The rows changed (`shown` of them appeared): resize and redraw."""
         self._sync_size()
         self.cursor_row = self.cursor_row  # re-validate and announce
-        if shown >= FREEZE_AFTER_ROWS:
-            # That many rows shown at once built about as many nodes, which every full
-            # collection would walk again. Freezing them is one list splice.
+        self._shown_since_freeze += shown
+        if self._shown_since_freeze >= FREEZE_AFTER_ROWS:
+            # That many rows shown built up to as many nodes, which every full collection
+            # would walk again. Freezing them is one list splice.
+            self._shown_since_freeze = 0
             self.app.call_after_refresh(gc.freeze)
 
     @frame_first
