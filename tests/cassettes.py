@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 # runs every test (CI checks out nothing else).
 CASSETTE_DIR = Path(__file__).resolve().parent / "fixtures" / "datadog-cassettes"
 
+# The run most recordings are of (a finished run of a small workflow), as tests address it.
+WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
+INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
+INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
+
 # FakeDatadog writes its own Content-Length; these would contradict the replayed bytes.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding"})
 

@@ -15,6 +15,7 @@ import time
 import pytest
 
 import wfbrowse
+from tests.cassettes import INST, INSTANCE_PATH, WF
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
 from tests.handlers import cut_mid_body
 from tests.resolver import refuse_to_resolve
@@ -42,9 +43,6 @@ from wfbrowse.errors import (
     WorkflowNotFound,
 )
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 LIST_PATH = f"/api/v2/workflows/{WF}/instances"
 WORKFLOW_PATH = f"/api/v2/workflows/{WF}"
 OK_BODY = (

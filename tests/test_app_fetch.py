@@ -10,17 +10,14 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from tests.cassettes import load_interaction, serve
+from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction, serve
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
 from tests.resolver import refuse_to_resolve
 from tests.screen import screen_text, settle
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest
 from wfbrowse.tui.app import WfBrowseApp
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
 OTHER = "11111111-2222-4333-8444-555555555555"
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 OTHER_PATH = f"/api/v2/workflows/{WF}/instances/{OTHER}"
 WEB_LINK = f"https://app.datadoghq.com/workflow/{WF}?instance={INST}&from_ts=1&live=true"
 

@@ -9,14 +9,11 @@ import subprocess
 import pytest
 from textual.widgets import Input
 
-from tests.cassettes import load_interaction, serve
+from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction, serve
 from tests.screen import screen_text, settle
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 RECORDED_LINK = f"https://app.datadoghq.com/workflow/{WF}?instance={INST}"
 
 

@@ -123,7 +123,7 @@ def test_keys_set_on_the_command_line_then_the_app_fetches_with_them(real_keyrin
     Secret Service, the app (in tmux) reads them back and the server receives exactly them."""
     import os
 
-    from tests.cassettes import load_interaction, serve
+    from tests.cassettes import INST, WF, load_interaction, serve
     from wfbrowse.demo.server import FakeDatadog
 
     env = {**os.environ, **real_keyring}
@@ -140,10 +140,9 @@ def test_keys_set_on_the_command_line_then_the_app_fetches_with_them(real_keyrin
     assert stored.returncode == 0, stored.stderr
     assert api_key not in stored.stdout + stored.stderr
     assert real_keyring.stored("oncall/api_key") == api_key  # secret-tool reads it back
-    wf, inst = "ccf73164-1998-4785-a7a3-8d06c7e5f558", "305a472b-71ab-4ce8-8f8d-75db635627b5"
     with FakeDatadog() as server:
         serve(server, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
-        command = [*WFBROWSE, "--profile", "oncall", "--api-url", server.url, wf, inst]
+        command = [*WFBROWSE, "--profile", "oncall", "--api-url", server.url, WF, INST]
         with TmuxSession(command, width=120, height=40, env=env) as term:
             screen = term.wait_for("● Canceled")
             assert "profile oncall" in screen

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from tests.cassettes import load_interaction, serve
+from tests.cassettes import INST, WF, load_interaction, serve
 from tests.screen import screen_text, settle
 from wfbrowse.history import history_file, load_history
 from wfbrowse.tui.app import WfBrowseApp
-
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
 
 
 async def test_a_fetched_run_is_remembered_and_reopened_after_a_restart(

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.cassettes import load_interaction
+from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
 from tests.handlers import Handler, cut_mid_body, headers_then, no_delay
 from tests.screen import screen_text, settle
@@ -36,10 +36,7 @@ from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.status_bar import StatusBar
 from wfbrowse.watch import MAX_BLOCK, RateGate, WatchPolicy
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"  # the good, recorded run
 OTHER = "11111111-2222-4333-8444-555555555555"  # the hostile answer
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 OTHER_PATH = f"/api/v2/workflows/{WF}/instances/{OTHER}"
 GOOD_BODY = load_interaction("test_get_a_workflow_instance_returns_ok_response").body
 SIZE = (160, 40)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.cassettes import load_interaction
+from tests.cassettes import INST, WF, load_interaction
 from wfbrowse.demo import catalog
 from wfbrowse.instance import (
     RunDetails,
@@ -21,9 +21,7 @@ from wfbrowse.instance import (
 )
 
 UTC = timezone.utc
-WORKFLOW_ID = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INSTANCE_ID = "305a472b-71ab-4ce8-8f8d-75db635627b5"
-RUN_URL = f"https://app.datadoghq.com/workflow/{WORKFLOW_ID}?instance={INSTANCE_ID}"
+RUN_URL = f"https://app.datadoghq.com/workflow/{WF}?instance={INST}"
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +36,8 @@ def recorded() -> Any:
 def test_summary_of_the_recorded_instance(recorded):
     summary = summarize(recorded)
     assert summary == RunSummary(
-        workflow_id=WORKFLOW_ID,
-        instance_id=INSTANCE_ID,
+        workflow_id=WF,
+        instance_id=INST,
         workflow_name="Max Jul 24 2024 02:38",
         status_kind="CANCELED",
         status_name="Canceled",
@@ -73,7 +71,7 @@ def test_workflow_name_prefers_the_included_workflow(recorded):
     summary = summarize(document)
     assert summary.workflow_name is None
     assert summary.url is None
-    assert summary.one_line().startswith(f"{WORKFLOW_ID} · Canceled · started ")
+    assert summary.one_line().startswith(f"{WF} · Canceled · started ")
     document["data"]["relationships"] = None
     assert summarize(document).one_line().startswith("unnamed workflow · Canceled · started ")
 
@@ -150,17 +148,15 @@ def test_included_workflow_name_found_among_junk():
 def test_partial_fields_are_kept():
     document = {
         "data": {
-            "id": INSTANCE_ID,
+            "id": INST,
             "attributes": {"instanceStatus": {"detailsKind": "SUCCEEDED"}},
-            "relationships": {"workflow": {"data": {"id": WORKFLOW_ID}}},
+            "relationships": {"workflow": {"data": {"id": WF}}},
         }
     }
     summary = summarize(document)
-    assert summary == RunSummary(
-        WORKFLOW_ID, INSTANCE_ID, None, "SUCCEEDED", None, None, None, None
-    )
+    assert summary == RunSummary(WF, INST, None, "SUCCEEDED", None, None, None, None)
     assert summary.status_label == "SUCCEEDED"
-    assert summary.one_line() == f"{WORKFLOW_ID} · SUCCEEDED · started —"
+    assert summary.one_line() == f"{WF} · SUCCEEDED · started —"
 
 
 def instance(status: Any, start: Any = None, end: Any = None) -> dict[str, Any]:
@@ -170,7 +166,7 @@ def instance(status: Any, start: Any = None, end: Any = None) -> dict[str, Any]:
     if end is not None:
         attributes["endTimestamp"] = end
     return {
-        "data": {"id": INSTANCE_ID, "attributes": attributes},
+        "data": {"id": INST, "attributes": attributes},
         "included": [{"type": "workflows", "attributes": {"name": "Nightly"}}],
     }
 

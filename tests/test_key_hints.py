@@ -7,13 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from tests.cassettes import load_interaction, serve
+from tests.cassettes import INST, WF, load_interaction, serve
 from tests.screen import screen_text, settle
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.key_hints import KeyHints
-
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
 
 
 def last_line(app: WfBrowseApp) -> str:

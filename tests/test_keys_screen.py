@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.cassettes import load_interaction, serve
+from tests.cassettes import INST, WF, load_interaction, serve
 from tests.screen import screen_text, settle
 from wfbrowse.keystore import KeyStore
 from wfbrowse.launch import LaunchOptions
@@ -17,9 +17,6 @@ from wfbrowse.tui.app import WfBrowseApp
 
 pytest_plugins = ["tests.secret_service"]
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 API_KEY = "fake-api-key-0123456789abcdef-7a1c"
 APP_KEY = "fake-app-key-fedcba9876543210fedcba98-9e2b"
 NO_KEYRING = (

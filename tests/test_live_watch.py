@@ -6,13 +6,12 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler
 
+from tests.cassettes import INST, WF
 from tests.screen import screen_text
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
 LIMIT, WINDOW = 4, 4.0  # requests per fixed window, seconds
 
 

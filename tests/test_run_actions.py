@@ -7,13 +7,10 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.cassettes import load_interaction, serve
+from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction, serve
 from tests.screen import screen_text, settle
 from wfbrowse.tui.app import WfBrowseApp
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 CANCEL_PATH = INSTANCE_PATH + "/cancel"
 
 

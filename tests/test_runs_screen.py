@@ -7,11 +7,11 @@ from http.server import BaseHTTPRequestHandler
 
 from textual.widgets import DataTable, Input
 
+from tests.cassettes import WF
 from tests.screen import screen_text, settle
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
 TOTAL = 250
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.cassettes import load_interaction, serve
+from tests.cassettes import INST, WF, load_interaction, serve
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.status_bar import StatusBar
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
 FORBIDDEN = "11111111-2222-4333-8444-555555555555"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from rich.style import Style
 from textual.color import Color as TextualColor
 
-from tests.cassettes import load_interaction
+from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction
 from tests.conftest import OptionsFactory
 from tests.screen import screen_text, settle, style_of
 from wfbrowse.demo import catalog
@@ -16,10 +16,6 @@ from wfbrowse.demo.server import FakeDatadog
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
 from wfbrowse.tui.summary_panel import SummaryPanel
-
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 
 
 def recorded() -> Any:

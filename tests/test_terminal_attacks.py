@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from tests.cassettes import INST, INSTANCE_PATH, WF
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
 from tests.screen import screen_text, settle
 from tests.tmux import TmuxSession, tmux_available
@@ -27,9 +28,6 @@ from wfbrowse.demo.server import FakeDatadog
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.status_bar import StatusBar
 
-WF = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
-INST = "305a472b-71ab-4ce8-8f8d-75db635627b5"
-INSTANCE_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
 WORKFLOW_PATH = f"/api/v2/workflows/{WF}"
 LIST_PATH = f"/api/v2/workflows/{WF}/instances"
 
