@@ -64,6 +64,15 @@ def _keep_collector_off_the_document() -> None:
     gc.freeze()
 
 
+# A big refreshed document is frozen by the loader (see `jsonload.FREEZE_FROM`), and with it
+# whatever of the app is alive at that moment: render caches, the steps table's rows. Those
+# die in cycles a moment later, frozen, where no collection frees them: 135 KB a refresh of
+# a 1.2 MB watched run. So every this many refreshes the whole heap is looked at again, as
+# at a load: one full collection after the frame (measured alone: 11 ms with a 1.2 MB run in
+# memory, 53 ms with a 10 MB one).
+CLEAN_UP_EVERY_RELOADS = 20
+
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -190,6 +199,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.model = FlatTree({})
         self._styles: dict[str, Style] = {}
         self._shown_since_freeze = 0  # rows expands showed since the last freeze
+        self._reloads = 0
         # Paths whose values changed at the last refresh: marked until the next one.
         self.changed: set[tuple[str | int, ...]] = set()
 
@@ -251,6 +261,9 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.set_reactive(JsonTreeView.cursor_row, row if row is not None else 0)
         self.cursor_row = self.cursor_row  # announce it, without scrolling away
         self.refresh()
+        self._reloads += 1
+        if self._reloads % CLEAN_UP_EVERY_RELOADS == 0:
+            self.call_after_refresh(_keep_collector_off_the_document)
 
     @property
     def cursor_node(self) -> Node | None:
