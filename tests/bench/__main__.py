@@ -10,7 +10,8 @@ its figure and whether it is met; nothing here asserts a time):
 3. bench_tree:    search, 10 MB (and 50 MB);
 4. bench_memory:  resident size of the real process in tmux, 10 and 50 MB, browsed by keys;
 5. bench_startup: start-up of the empty app against a bare Textual app, and where it goes;
-6. bench_soak:    1,000 refreshes of a running run: resident size after 50 and at the end.
+6. bench_soak:    1,000 refreshes of a running run (and 300 of a 1.2 MB one): resident size
+                  after 50 and at the end.
 
 `--quick` runs each one small (1 MB, a few runs): a check that they still work, not figures
 to quote. `--only NAME ...` runs some of them.
@@ -86,11 +87,19 @@ def main() -> None:
         (
             # In a process of its own: its resident size is then the app's alone.
             "soak",
-            lambda: run_child(
-                "bench_soak",
-                f"--refreshes={40 if quick else bench_soak.REFRESHES}",
-                f"--mark={20 if quick else bench_soak.MARK}",
-            ),
+            lambda: [
+                run_child(
+                    "bench_soak",
+                    f"--refreshes={40 if quick else bench_soak.REFRESHES}",
+                    f"--mark={20 if quick else bench_soak.MARK}",
+                ),
+                run_child(
+                    "bench_soak",
+                    f"--refreshes={40 if quick else bench_soak.BIG_REFRESHES}",
+                    f"--mark={20 if quick else bench_soak.MARK}",
+                    f"--records={bench_soak.BIG_RECORDS}",
+                ),
+            ],
         ),
     ]
     for name, run in runs:

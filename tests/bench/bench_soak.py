@@ -6,12 +6,17 @@ back to back instead of every 2 s: each one fetches, parses, works out what chan
 rebuilds the tree as the user left it (a few nodes open) and marks the changes. The server
 runs in a process of its own, so the resident size read here (VmRSS of this process) is the
 app's. Target: at the end, within 10% of what it was after the first 50 refreshes.
+
+The run is about 50 KB. `--records 7000` makes it about 1.2 MB, past the size from which the
+loader freezes each new document (`jsonload.FREEZE_FROM`): the full bench soaks that one
+too, 300 refreshes, since a freeze also holds what of the app is alive at that moment.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import subprocess
 import sys
 import time
@@ -19,10 +24,12 @@ from collections import Counter
 from typing import Any
 
 from tests.bench.common import SUMMARY, proc_status, use_isolated_env_here
-from tests.bench.generate import INSTANCE_ID, WORKFLOW_ID
+from tests.bench.generate import INSTANCE_ID, WORKFLOW_ID, running_instance
 
 REFRESHES = 1000
 MARK = 50
+BIG_RECORDS = 7000  # about 1.2 MB of JSON
+BIG_REFRESHES = 300
 TARGET = 0.10
 
 
@@ -30,7 +37,7 @@ def _types() -> Counter[str]:
     return Counter(type(thing).__qualname__ for thing in gc.get_objects())
 
 
-async def run(refreshes: int, mark: int) -> dict[str, Any]:
+async def run(refreshes: int, mark: int, records: int = 300) -> dict[str, Any]:
     from tests.bench.bench_tree import Clock, node_at
     from wfbrowse.credentials import Credentials
     from wfbrowse.launch import LaunchOptions
@@ -41,7 +48,7 @@ async def run(refreshes: int, mark: int) -> dict[str, Any]:
 
     use_isolated_env_here()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.bench.soak_server"],
+        [sys.executable, "-m", "tests.bench.soak_server", "--records", str(records)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -101,11 +108,13 @@ async def run(refreshes: int, mark: int) -> dict[str, Any]:
             result["rows"] = len(tree.model.rows)
             result["marks"] = len(tree.changed)
             result["timers"] = len(app._timers)
+            result["frozen"] = gc.get_freeze_count()
     finally:
         server.stdin.close()
         server.wait(timeout=10)
     result["refreshes"] = refreshes
     result["mark"] = mark
+    result["run_kb"] = len(json.dumps(running_instance(0, records=records))) / 1024
     return result
 
 
@@ -115,8 +124,10 @@ def report(result: dict[str, Any]) -> None:
     at_mark = series.get(mark) or result["rss"][0][1]
     at_end = series[max(series)]
     growth = at_end / at_mark - 1
+    kb = result["run_kb"]
+    size = f"{kb / 1024:.1f} MB" if kb >= 1024 else f"{kb:.0f} KB"
     print(
-        f"soak: {refreshes:,} refreshes of a running run over loopback in "
+        f"soak: {refreshes:,} refreshes of a running run of {size} over loopback in "
         f"{result['seconds']:.0f} s ({result['seconds'] / refreshes * 1000:.0f} ms each), "
         f"{result['changed']:,} of them said values changed; headless app 120x50, "
         f"{result['rows']:,} rows open"
@@ -135,17 +146,17 @@ def report(result: dict[str, Any]) -> None:
         "  objects the collector tracks, most grown since the mark: "
         + ", ".join(f"{name} {delta:+,}" for delta, name in grown)
     )
-    print(f"  timers alive at the end: {result['timers']}")
+    print(f"  timers alive at the end: {result['timers']}; objects frozen: {result['frozen']:,}")
     SUMMARY.add(
-        f"6. soak, {refreshes:,} refreshes: resident size at the end within "
+        f"6. soak, {refreshes:,} refreshes of a {size} run: resident size at the end within "
         f"{TARGET * 100:.0f}% of after {mark}",
         f"{at_mark:.1f} MB after {mark}, {at_end:.1f} MB at the end ({growth * 100:+.1f}%)",
         abs(growth) <= TARGET,
     )
 
 
-def main(refreshes: int = REFRESHES, mark: int = MARK) -> None:
-    report(asyncio.run(run(refreshes, mark)))
+def main(refreshes: int = REFRESHES, mark: int = MARK, records: int = 300) -> None:
+    report(asyncio.run(run(refreshes, mark, records)))
 
 
 if __name__ == "__main__":
@@ -156,8 +167,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_soak")
     parser.add_argument("--refreshes", type=int, default=REFRESHES)
     parser.add_argument("--mark", type=int, default=MARK)
+    parser.add_argument("--records", type=int, default=300, help="records in the run")
     parser.add_argument("--child", action="store_true", help="summary lines for the parent")
     arguments = parser.parse_args()
-    main(arguments.refreshes, arguments.mark)
+    main(arguments.refreshes, arguments.mark, arguments.records)
     if arguments.child:
         emit_summary()

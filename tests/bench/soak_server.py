@@ -1,6 +1,6 @@
 """The loopback server for the soak, in a process of its own (so that the app's process
 holds only the app): `python -m tests.bench.soak_server` prints its URL, then serves until
-its stdin closes.
+its stdin closes. `--records N`: records in each answer (300 by default, about 50 KB).
 
 Every GET of the instance answers the next version of a running run
 (`generate.running_instance(tick)`, tick 0, 1, 2...): its steps advance, counters and a
@@ -21,13 +21,14 @@ PATH = f"/api/v2/workflows/{WORKFLOW_ID}/instances/{INSTANCE_ID}"
 
 
 def main() -> None:
+    records = int(sys.argv[sys.argv.index("--records") + 1]) if "--records" in sys.argv else 300
     ticks = itertools.count()
     lock = threading.Lock()
 
     def answer(request: RecordedRequest, handler: BaseHTTPRequestHandler) -> bool:
         with lock:
             tick = next(ticks)
-        write_reply(handler, Reply.json(200, running_instance(tick)))
+        write_reply(handler, Reply.json(200, running_instance(tick, records=records)))
         return True
 
     with FakeDatadog() as server:
