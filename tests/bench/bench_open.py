@@ -42,7 +42,9 @@ from tests.tmux import TmuxSession
 
 TARGET = 1.3
 SIZES_MB = (1, 10, 50)
-ROUNDS = {1: 7, 10: 7, 50: 5}
+# More rounds where a round is short: at 1 MB one app's start-up varies by more than the
+# whole parse (a bare app's first frame took 256 to 418 ms on this machine).
+ROUNDS = {1: 11, 10: 7, 50: 5}
 WFBROWSE_MARKERS = ("showing a saved run", "outputs: {5 keys}")
 VISIDATA_MARKER = "outputsTooBig=False"
 
