@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from tests.cassettes import INST, WF, load_interaction, serve
 from tests.screen import screen_text, settle
+from tests.tmux import TmuxSession, tmux_available
 from wfbrowse.keystore import KeyStore
 from wfbrowse.launch import LaunchOptions
 from wfbrowse.settings import ProfileInfo, config_file, load_config, save_config
@@ -284,3 +286,57 @@ async def _leaky_session(fake_datadog, log_file: Path) -> None:
     for text in [*screens, clipboard, *errors, log_file.read_text(), config_file().read_text()]:
         assert_no_key(text)
     assert "<redacted>" in log_file.read_text()
+
+
+async def test_a_key_field_never_copies_or_cuts_its_key(fake_datadog) -> None:
+    """Textual's Input copies its selection even as a password field: a key field does not."""
+    app = WfBrowseApp(options(fake_datadog))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        field = app.screen.query_one("#api-key", Input)
+        await pilot.press(*API_KEY)
+        for selecting, key in (("ctrl+shift+a", "ctrl+c"), ("shift+home", "ctrl+x")):
+            await pilot.press(selecting, key)
+            await pilot.pause()
+            assert field.value == API_KEY  # a cut took nothing out either
+            assert "keys are never copied to the clipboard" in screen_text(app)
+        clipboard = app.clipboard
+        # The same keys in a plain field of the same screen do copy: the check could fail.
+        profile = app.screen.query_one("#profile", Input)
+        profile.focus()
+        await pilot.press("ctrl+shift+a", "ctrl+c")
+        await pilot.pause()
+        assert app.clipboard == profile.value == "default"
+    assert_no_key(clipboard)
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
+def test_a_key_field_leaves_the_tmux_buffer_alone_in_a_real_terminal() -> None:
+    """In tmux acting on OSC 52, Ctrl+C and Ctrl+X in a key field change no buffer; the same
+    keys in the workflow field do (so the check could fail)."""
+    from tests.test_terminal_attacks import KNOWN_BUFFER, arm, buffer, wfbrowse_held
+
+    with TmuxSession(wfbrowse_held(), width=120, height=40) as term:
+        arm(term)
+        term.send_keys("Enter")
+        term.wait_for("paste the API key")  # no keys anywhere: the keys screen opens
+        term.send_keys(API_KEY, literal=True)
+        term.wait_for("•" * 20)
+        for cut_or_copy in ("C-c", "C-x"):
+            term.send_keys("S-Home")
+            term.send_keys(cut_or_copy)
+            term.wait_for("keys are never copied to the clipboard")
+            term.send_keys("C-u")  # the message is said again for the next key
+        assert buffer(term) == KNOWN_BUFFER
+        assert_no_key(term.screen())
+        term.send_keys("Escape")
+        term.wait_for(lambda screen: "paste the API key" not in screen)
+        term.send_keys("C-o")
+        term.send_keys(WF, literal=True)
+        term.wait_for(WF)
+        term.send_keys("S-Home")
+        term.send_keys("C-c")
+        term.wait_for(lambda _: buffer(term) == WF)
+        term.send_keys("C-q")
+        assert term.wait_exit() == 0

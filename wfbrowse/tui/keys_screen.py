@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -39,6 +40,31 @@ class KeysChosen:
 
 
 MEMORY_SOURCE = "this session only (memory)"
+
+
+class KeyField(Input):
+    """A password field a key is pasted into.
+
+    Textual's Input copies (ctrl+c) and cuts (ctrl+x) its selected text to the clipboard even
+    while it shows it as dots. A key never goes to the clipboard: here both only say so, and
+    the key stays in the field.
+    """
+
+    class CopyRefused(Message):
+        """Ctrl+C or Ctrl+X was pressed in a key field."""
+
+    def __init__(self, *, placeholder: str, id: str) -> None:
+        super().__init__(password=True, placeholder=placeholder, id=id, compact=True)
+
+    def action_copy(self) -> None:
+        self._refuse()
+
+    def action_cut(self) -> None:
+        self._refuse()
+
+    def _refuse(self) -> None:
+        self.app.bell()
+        self.post_message(self.CopyRefused())
 
 
 class KeysScreen(ModalScreen[KeysChosen | None]):
@@ -90,11 +116,9 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
             yield Label("Site")
             yield SitePicker(self._site, id="keys-site")
             yield Label("API key")
-            yield Input(password=True, placeholder="paste the API key", id="api-key", compact=True)
+            yield KeyField(placeholder="paste the API key", id="api-key")
             yield Label("Application key (needs Actions API access)")
-            yield Input(
-                password=True, placeholder="paste the application key", id="app-key", compact=True
-            )
+            yield KeyField(placeholder="paste the application key", id="app-key")
             yield Static(id="stored")
             yield Static(id="keys-message")
             with Horizontal(id="keys-buttons"):
@@ -145,6 +169,10 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
     def _clear_typed(self) -> None:
         for selector in ("#api-key", "#app-key"):
             self.query_one(selector, Input).value = ""
+
+    @on(KeyField.CopyRefused)
+    def _copy_refused(self) -> None:
+        self._say("keys are never copied to the clipboard; the key stays in its field", "warning")
 
     @on(Input.Changed, "#profile")
     def _profile_changed(self, event: Input.Changed) -> None:
