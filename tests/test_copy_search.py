@@ -286,3 +286,31 @@ def test_paths_of_tree_rows_read_back_with_jq_for_generated_documents() -> None:
         assert run_jq(jq_path(path), document) == MARKER
 
     check()
+
+
+async def test_ctrl_c_copies_text_selected_in_the_value_view(fake_datadog, launch_options) -> None:
+    """Textual's own copy (Ctrl+C on a selection) takes the app's routes and says so; in the
+    tree, where y and p copy nodes, a mouse drag selects nothing and Ctrl+C copies nothing."""
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        assert tree.reveal_path(("data", "attributes", "instanceStatus"))
+        await pilot.press("y")
+        await settle(app, pilot)
+        copied = app.clipboard
+        assert json.loads(copied)["detailsKind"] == "CANCELED"
+        await pilot.mouse_down(tree, offset=(2, 1))
+        await pilot.hover(tree, offset=(40, 6))
+        await pilot.mouse_up(tree, offset=(40, 6))
+        await pilot.press("ctrl+c")
+        await settle(app, pilot)
+        assert app.clipboard == copied  # not emptied by a selection of nothing
+        await pilot.press("v")  # the value view, where text can be selected
+        await pilot.pause()
+        await pilot.press("f7", "ctrl+c")  # select all, copy
+        await settle(app, pilot)
+        assert json.loads(app.clipboard) == json.loads(copied)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert f"copied selected text ({len(app.clipboard):,} chars)" in screen_text(app)

@@ -101,6 +101,11 @@ def frame_first(
 class JsonTreeView(ScrollView, can_focus=True):
     """Rows of a JSON document; a cursor; expand and collapse from the keyboard or mouse."""
 
+    # No mouse selection of rows: the copy keys (y, p, Y...) copy a node exactly, and the value
+    # view selects inside a value. Textual's selection drew nothing here and copied an empty
+    # string with Ctrl+C; its per-segment offsets were a quarter of each row's drawing time.
+    ALLOW_SELECT = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
@@ -466,10 +471,8 @@ class JsonTreeView(ScrollView, can_focus=True):
         if row == self.cursor_row:
             cursor = self._partial("cursor")
             segments = [Segment(text, (style or base) + cursor) for text, style, _ in segments]
-            strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base + cursor)
-        else:
-            strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
-        return strip.apply_offsets(scroll_x, row)
+            return Strip(segments).crop_extend(scroll_x, scroll_x + width, base + cursor)
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
     def _row_segments(self, node: Node) -> list[Segment]:
         segments: list[Segment] = []

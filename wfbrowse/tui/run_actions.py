@@ -93,8 +93,17 @@ class RunActions(App[None]):
     # -- copying -------------------------------------------------------------------------------
     def copy_text(self, text: str, what: str) -> None:
         """Send `text` to every clipboard route there is, and say so in the status bar."""
-        self.copy_to_clipboard(text)  # OSC 52, from the UI thread that owns the terminal
+        super().copy_to_clipboard(text)  # OSC 52, from the UI thread that owns the terminal
         self._deliver(text, what)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Textual's own copies (Ctrl+C on text selected in a field or in the value view) take
+        the same routes as y and p, tmux's buffer included, and say so too. Nothing selected
+        copies nothing, rather than empty the user's clipboard."""
+        if not text:
+            self.query_one(StatusBar).show_warning("nothing selected to copy")
+            return
+        self.copy_text(text, "selected text")
 
     @work(thread=True, exclusive=True, group="copy", exit_on_error=False, description="copy")
     def _deliver(self, text: str, what: str) -> None:
