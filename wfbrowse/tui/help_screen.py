@@ -39,7 +39,7 @@ KEYS = [
     ("y", "the value (a string as its raw text, the rest as JSON)"),
     ("p", "its path, in jq form"),
     ("u", "the run's web link"),
-    ("v", "show the whole value, to select it with the mouse"),
+    ("v", "show the whole value: select in it with the mouse, Ctrl+C copies"),
     (
         "Ctrl+P",
         "the command palette: also the key, the JSON pointer, the value on one "
