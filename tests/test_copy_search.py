@@ -314,3 +314,26 @@ async def test_ctrl_c_copies_text_selected_in_the_value_view(fake_datadog, launc
         await pilot.press("escape")
         await settle(app, pilot)
         assert f"copied selected text ({len(app.clipboard):,} chars)" in screen_text(app)
+
+
+async def test_text_holding_a_key_in_use_is_never_copied(
+    fake_datadog, launch_options, test_credentials
+) -> None:
+    """A key pasted into the wrong field stays out of the clipboard, whatever copies it."""
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        before = app.clipboard
+        field = app.query_one("#workflow", Input)
+        field.focus()
+        field.value = f"oops {test_credentials.api_key}"
+        await pilot.press("ctrl+shift+a", "ctrl+c")
+        await settle(app, pilot)
+        assert "not copied: the selected text holds one of your Datadog keys" in screen_text(app)
+        assert app.clipboard == before
+        field.value = "no key in here"
+        await pilot.press("ctrl+shift+a", "ctrl+c")
+        await settle(app, pilot)
+        assert app.clipboard == "no key in here"  # the same way copies what holds no key

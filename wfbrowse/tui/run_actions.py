@@ -22,6 +22,7 @@ from wfbrowse.tui.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from wfbrowse.api import DatadogClient
+    from wfbrowse.credentials import Credentials
     from wfbrowse.jsontree import Key, Node
     from wfbrowse.sites import Site
     from wfbrowse.tui.json_tree_view import JsonTreeView
@@ -62,6 +63,7 @@ class RunActions(App[None]):
     ]
 
     site: Site
+    credentials: Credentials | None
 
     def __init__(self, *, ansi_color: bool | None = None) -> None:
         super().__init__(ansi_color=ansi_color)
@@ -92,7 +94,18 @@ class RunActions(App[None]):
 
     # -- copying -------------------------------------------------------------------------------
     def copy_text(self, text: str, what: str) -> None:
-        """Send `text` to every clipboard route there is, and say so in the status bar."""
+        """Send `text` to every clipboard route there is, and say so in the status bar.
+
+        Text that holds one of the keys in use is not sent anywhere: a key pasted into the
+        wrong field, or a run whose output echoes it, stays out of the clipboard.
+        """
+        keys = (self.credentials.api_key, self.credentials.app_key) if self.credentials else ()
+        if any(key and key in text for key in keys):
+            self.bell()
+            self.query_one(StatusBar).show_warning(
+                f"not copied: the {what} holds one of your Datadog keys"
+            )
+            return
         super().copy_to_clipboard(text)  # OSC 52, from the UI thread that owns the terminal
         self._deliver(text, what)
 
