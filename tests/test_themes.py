@@ -217,17 +217,20 @@ async def test_the_palette_previews_themes_live_and_saves_the_choice(
         await settle(app, pilot)
         assert app.theme == "wfbrowse-dark"
         dark_status = foreground_hex(app, "● Succeeded")
+        dark_key = foreground_hex(app, "attributes")  # a tree row drawn before (kept drawn)
         await open_theme_picker(app, pilot)
         # Moving through the list shows each theme at once, behind the list.
         await pilot.press("down")
         await settle(app, pilot)
         assert app.theme == "wfbrowse-dusk"
         assert foreground_hex(app, "● Succeeded") != dark_status
+        assert foreground_hex(app, "attributes") != dark_key
         # Esc goes back to the theme that was in use, and saves nothing.
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.theme == "wfbrowse-dark"
         assert foreground_hex(app, "● Succeeded") == dark_status
+        assert foreground_hex(app, "attributes") == dark_key
         assert not config_file().exists()
         # Enter keeps the highlighted theme and saves it.
         await open_theme_picker(app, pilot)

@@ -34,6 +34,7 @@ from wfbrowse.jsontree import (
     scalar_preview,
 )
 
+STRIPS_KEPT = 4096  # drawn rows kept for drawing again (about a hundred screens)
 MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a wide indent
 # The most rows one "expand everything" or "expand to depth" may add: building and listing
 # 20,000 took 36 ms of a 10 MB run's nodes alone, 50 ms and more with the frame drawn.
@@ -205,8 +206,20 @@ class JsonTreeView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._shown_since_freeze = 0  # rows expands showed since the last freeze
         self._reloads = 0
-        # Paths whose values changed at the last refresh: marked until the next one.
-        self.changed: set[tuple[str | int, ...]] = set()
+        self._changed_paths: set[tuple[str | int, ...]] = set()
+        # Drawn rows, by node, fold state, scroll and width. A key, a scroll or a fold draws mostly
+        # rows drawn before (shifted): drawing one again was three quarters of an op's work.
+        self._strips: dict[tuple[Node, bool, int, int], Strip] = {}
+
+    @property
+    def changed(self) -> set[tuple[str | int, ...]]:
+        """Paths whose values changed at the last refresh: marked until the next one."""
+        return self._changed_paths
+
+    @changed.setter
+    def changed(self, paths: set[tuple[str | int, ...]]) -> None:
+        self._changed_paths = paths
+        self._strips.clear()
 
     # -- content -------------------------------------------------------------------------------
     def load(self, document: Any) -> None:
@@ -216,6 +229,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         """
         self.model.close()
         self.model = FlatTree(document)
+        self._strips.clear()
         rows = self.model.rows
         if rows and self.model.expand(0):
             first_container = next(
@@ -287,6 +301,7 @@ class JsonTreeView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._strips.clear()
 
     # -- cursor --------------------------------------------------------------------------------
     def validate_cursor_row(self, row: int) -> int:
@@ -467,12 +482,21 @@ class JsonTreeView(ScrollView, can_focus=True):
         if not 0 <= row < len(self.model.rows):
             return Strip.blank(width, base)
         node = self.model.rows[row]
-        segments = self._row_segments(node)
         if row == self.cursor_row:
             cursor = self._partial("cursor")
-            segments = [Segment(text, (style or base) + cursor) for text, style, _ in segments]
+            segments = [
+                Segment(text, (style or base) + cursor)
+                for text, style, _ in self._row_segments(node)
+            ]
             return Strip(segments).crop_extend(scroll_x, scroll_x + width, base + cursor)
-        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+        key = (node, node.expanded, scroll_x, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) >= STRIPS_KEPT:
+                self._strips.clear()
+            strip = Strip(self._row_segments(node)).crop_extend(scroll_x, scroll_x + width, base)
+            self._strips[key] = strip
+        return strip
 
     def _row_segments(self, node: Node) -> list[Segment]:
         segments: list[Segment] = []
