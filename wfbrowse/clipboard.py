@@ -63,10 +63,11 @@ def copy_routes(
 ) -> Delivery:
     """Send `text` to OSC 52, the tmux paste buffer and a local clipboard tool.
 
-    `osc52` is always called (the app passes `App.copy_to_clipboard`). The tmux buffer is
-    tried when `$TMUX` is set and `tmux` is on PATH; a local tool when a display is there
-    and the tool is installed. Each subprocess gets `timeout` seconds. Routes that cannot
-    apply (no tmux, no display, tool missing) are not tried and are not failures.
+    `osc52` is always called (the app sends OSC 52 itself, from its UI thread, and passes a
+    no-op). The tmux buffer is tried when `$TMUX` is set and `tmux` is on PATH; a local tool
+    when a display is there and the tool is installed. Each subprocess gets `timeout`
+    seconds. Routes that cannot apply (no tmux, no display, tool missing) are not tried and
+    are not failures.
     """
     env = dict(os.environ if environ is None else environ)
     routes: list[str] = []

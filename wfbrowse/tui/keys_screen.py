@@ -51,20 +51,24 @@ class KeyField(Input):
     """
 
     class CopyRefused(Message):
-        """Ctrl+C or Ctrl+X was pressed in a key field."""
+        """Ctrl+C (or Ctrl+X, `cut`) was pressed in a key field."""
+
+        def __init__(self, *, cut: bool) -> None:
+            super().__init__()
+            self.cut = cut
 
     def __init__(self, *, placeholder: str, id: str) -> None:
         super().__init__(password=True, placeholder=placeholder, id=id, compact=True)
 
     def action_copy(self) -> None:
-        self._refuse()
+        self._refuse(cut=False)
 
     def action_cut(self) -> None:
-        self._refuse()
+        self._refuse(cut=True)
 
-    def _refuse(self) -> None:
+    def _refuse(self, *, cut: bool) -> None:
         self.app.bell()
-        self.post_message(self.CopyRefused())
+        self.post_message(self.CopyRefused(cut=cut))
 
 
 class KeysScreen(ModalScreen[KeysChosen | None]):
@@ -171,8 +175,9 @@ class KeysScreen(ModalScreen[KeysChosen | None]):
             self.query_one(selector, Input).value = ""
 
     @on(KeyField.CopyRefused)
-    def _copy_refused(self) -> None:
-        self._say("keys are never copied to the clipboard; the key stays in its field", "warning")
+    def _copy_refused(self, event: KeyField.CopyRefused) -> None:
+        done = "not cut" if event.cut else "not copied"
+        self._say(f"{done}: keys never go to the clipboard; the key stays in its field", "warning")
 
     @on(Input.Changed, "#profile")
     def _profile_changed(self, event: Input.Changed) -> None:

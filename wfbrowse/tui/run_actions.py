@@ -96,11 +96,13 @@ class RunActions(App[None]):
     def copy_text(self, text: str, what: str) -> None:
         """Send `text` to every clipboard route there is, and say so in the status bar.
 
-        Text that holds one of the keys in use is not sent anywhere: a key pasted into the
-        wrong field, or a run whose output echoes it, stays out of the clipboard.
+        Text that holds a key, or a long part of one, is not sent anywhere: the keys in use
+        and those typed on a keys screen still open. A key pasted into the wrong field, or a
+        run whose output echoes it, stays out of the clipboard.
         """
-        keys = (self.credentials.api_key, self.credentials.app_key) if self.credentials else ()
-        if any(key and key in text for key in keys):
+        from wfbrowse.credentials import holds_part_of
+
+        if holds_part_of(text, self._keys_known()):
             self.bell()
             self.query_one(StatusBar).show_warning(
                 f"not copied: the {what} holds one of your Datadog keys"
@@ -108,6 +110,12 @@ class RunActions(App[None]):
             return
         super().copy_to_clipboard(text)  # OSC 52, from the UI thread that owns the terminal
         self._deliver(text, what)
+
+    def _keys_known(self) -> list[str]:
+        keys = [self.credentials.api_key, self.credentials.app_key] if self.credentials else []
+        for screen in self.screen_stack:
+            keys.extend(field.value for field in screen.query("KeyField").results(Input))
+        return keys
 
     def copy_to_clipboard(self, text: str) -> None:
         """Textual's own copies (Ctrl+C on text selected in a field or in the value view) take
