@@ -303,6 +303,7 @@ async def test_ctrl_c_copies_text_selected_in_the_value_view(fake_datadog, launc
         await pilot.mouse_down(tree, offset=(2, 1))
         await pilot.hover(tree, offset=(40, 6))
         await pilot.mouse_up(tree, offset=(40, 6))
+        assert not app.screen.selections  # no selection in the tree
         await pilot.press("ctrl+c")
         await settle(app, pilot)
         assert app.clipboard == copied  # not emptied by a selection of nothing

@@ -34,7 +34,9 @@ from wfbrowse.jsontree import (
     scalar_preview,
 )
 
-STRIPS_KEPT = 4096  # drawn rows kept for drawing again (about a hundred screens)
+# Drawn rows kept for drawing again: a few screens. Each Strip holds caches of its own: 4,096
+# rows of three segments, cut to 120 cells, were 57,000 objects for the collector and 9 MB.
+STRIPS_KEPT = 256
 MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a wide indent
 # The most rows one "expand everything" or "expand to depth" may add: building and listing
 # 20,000 took 36 ms of a 10 MB run's nodes alone, 50 ms and more with the frame drawn.
@@ -207,9 +209,10 @@ class JsonTreeView(ScrollView, can_focus=True):
         self._shown_since_freeze = 0  # rows expands showed since the last freeze
         self._reloads = 0
         self._changed_paths: set[tuple[str | int, ...]] = set()
-        # Drawn rows, by node, fold state, scroll and width. A key, a scroll or a fold draws mostly
+        # Drawn rows, by node, fold state, scroll, width and room for text (less than the
+        # width while the scrollbar shows). A key, a scroll or a fold draws mostly
         # rows drawn before (shifted): drawing one again was three quarters of an op's work.
-        self._strips: dict[tuple[Node, bool, int, int], Strip] = {}
+        self._strips: dict[tuple[Node, bool, int, int, int], Strip] = {}
 
     @property
     def changed(self) -> set[tuple[str | int, ...]]:
@@ -230,6 +233,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.model.close()
         self.model = FlatTree(document)
         self._strips.clear()
+        self._shown_since_freeze = 0  # frozen again below, after the first frame
         rows = self.model.rows
         if rows and self.model.expand(0):
             first_container = next(
@@ -282,6 +286,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         self.refresh()
         self._reloads += 1
         if self._reloads % CLEAN_UP_EVERY_RELOADS == 0:
+            self._shown_since_freeze = 0
             self.call_after_refresh(_keep_collector_off_the_document)
 
     @property
@@ -489,7 +494,7 @@ class JsonTreeView(ScrollView, can_focus=True):
                 for text, style, _ in self._row_segments(node)
             ]
             return Strip(segments).crop_extend(scroll_x, scroll_x + width, base + cursor)
-        key = (node, node.expanded, scroll_x, width)
+        key = (node, node.expanded, scroll_x, width, self.scrollable_content_region.width)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) >= STRIPS_KEPT:
