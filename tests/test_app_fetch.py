@@ -359,6 +359,23 @@ async def test_enter_on_a_long_string_shows_it_whole(fake_datadog, launch_option
         assert "(510 chars)" in screen_text(app)
 
 
+async def test_a_long_string_keeps_its_length_in_view_when_the_scrollbar_comes(
+    fake_datadog, launch_options
+) -> None:
+    """Rows drawn before the tree grew a scrollbar are cut again to the narrower room."""
+    long_value = "start-" + "x" * 500 + "-end"
+    body = json.dumps({"data": {"message": long_value, "items": list(range(300))}})
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "(510 chars)" in screen_text(app)
+        await pilot.press("j", "j", "l")  # open the 300 items: the tree scrolls now
+        await pilot.pause()
+        assert "[299]" not in screen_text(app) and "[0]: 0" in screen_text(app)
+        assert "(510 chars)" in screen_text(app)
+
+
 async def test_clicking_fetch_fetches(fake_datadog, launch_options) -> None:
     serve_recorded_instance(fake_datadog)
     app = WfBrowseApp(launch_options(fake_datadog))
