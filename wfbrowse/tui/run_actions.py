@@ -114,6 +114,7 @@ class RunActions(App[None]):
     def _keys_known(self) -> list[str]:
         keys = [self.credentials.api_key, self.credentials.app_key] if self.credentials else []
         for screen in self.screen_stack:
+            # By type name: importing keys_screen here would load it at start-up.
             keys.extend(field.value for field in screen.query("KeyField").results(Input))
         return keys
 
