@@ -526,6 +526,24 @@ def test_escaped_text_holds_nothing_a_terminal_acts_on(text: str) -> None:
 
 
 @SOME
+@given(st.integers(2**63, 10**400) | st.integers(-(10**400), -(2**63) - 1))
+def test_orjson_writes_every_integer_it_rounds_with_an_exponent(number: int) -> None:
+    """The loader skips its 19-digit scan when orjson's writing back of a document holds no
+    "e+": that holds only if every integer orjson turns into a float is written that way."""
+    import orjson
+
+    try:
+        value = orjson.loads(str(number).encode())
+    except orjson.JSONDecodeError:
+        return  # past a double's range: refused, and `json` reads it (as the loader does)
+    if isinstance(value, int):
+        assert value == number  # within 64 bits, read exactly: nothing to find
+        return
+    assert b"e+" in orjson.dumps(value)
+    assert loads_exact(str(number).encode()) == number
+
+
+@SOME
 @given(st.integers(1, 30), st.integers(10**18, 10**30), st.sampled_from([1, 2]))
 def test_a_long_integer_is_read_exactly_across_the_pieces_the_loader_reads(
     before: int, number: int, piece: int

@@ -218,9 +218,11 @@ def diagnose(sizes: tuple[int, ...], runs: int, env: dict[str, str]) -> None:
         parts = {
             "loads_exact": lambda data=data: jsonload.loads_exact(data),
             "orjson.loads": lambda data=data: orjson.loads(data),
-            "long-digit check": lambda data=data: jsonload._has_long_digit_run(data),
-            "nesting check": lambda data=data, value=value: jsonload._nested_deeper_than(
-                value, data, jsonload.MAX_NESTING
+            "write-back check (nesting, big numbers)": lambda value=value: jsonload._write_back(
+                value
+            ),
+            "19-digit scan (when a big number was written back)": lambda data=data: (
+                jsonload._has_long_digit_run(data)
             ),
         }
         figures = ", ".join(
