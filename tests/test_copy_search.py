@@ -195,6 +195,37 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
         assert len(app.query_one(JsonTreeView).model.rows) <= 10_001 + 1
 
 
+async def test_folds_draw_what_a_full_layout_draws(fake_datadog, launch_options) -> None:
+    """The tree lays out the screen only when its scrollbar comes or goes: after each key, the
+    screen (scrollbar thumb, scroll position, rows) must be what a full layout then draws."""
+    document = {
+        "data": {"items": [{"n": i, "tags": ["a", "b"]} for i in range(300)], "small": [1, 2]}
+    }
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        bars = []
+        steps = [
+            "g", "right", "down", "right",  # the items: the scrollbar comes
+            "G", "left",  # from the end: the rows above stay, the scroll range shrinks
+            "g", "e",  # everything: a far longer range
+            "G", "left", "left",  # scrolled to the end, the last rows fold: the range shrinks
+            "E",  # fold all: the scroll range ends far above the view
+            "g", "e", "pagedown", "pagedown", "left", "left",  # the items fold, the bar goes
+        ]  # fmt: skip
+        for key in steps:
+            await pilot.press(key)
+            await pilot.pause()
+            drawn = app.export_screenshot()
+            bars.append(tree.show_vertical_scrollbar)
+            app.screen.refresh(layout=True)
+            await pilot.pause()
+            assert app.export_screenshot() == drawn, f"after {key!r}"
+        assert True in bars and False in bars  # the bar came and went: both paths were run
+
+
 async def test_help_lists_the_keys_and_the_tmux_clipboard(fake_datadog, launch_options) -> None:
     app = await recorded_run(fake_datadog, launch_options)
     async with app.run_test(size=(120, 60)) as pilot:

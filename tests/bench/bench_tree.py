@@ -158,7 +158,7 @@ def node_at(tree: Any, path: tuple[Any, ...]) -> Any:
     row = reveal(tree.model, path)
     if row is None:
         raise LookupError(path)
-    tree._sync_size()
+    tree.sync_size()
     return tree.model.rows[row]
 
 
@@ -169,7 +169,7 @@ def shown_children(tree: Any, path: tuple[Any, ...]) -> list[Any]:
     node = node_at(tree, path)
     if not node.expanded:
         tree.model.expand(tree.model.row_of(node))
-        tree._sync_size()
+        tree.sync_size()
     return build_children(node)
 
 

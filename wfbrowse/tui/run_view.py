@@ -82,8 +82,7 @@ class RunView(Vertical):
         row = reveal(tree.model, ("data", "attributes", "stepStateAssociations", event.index))
         if row is None:
             return
-        tree.virtual_size = Size(tree.scrollable_content_region.width, len(tree.model.rows))
-        tree.refresh()
+        tree.sync_size()
         tree.cursor_row = row
         tree.focus()
 
