@@ -138,7 +138,7 @@ def _json_loads(data: bytes) -> Any:
 class _Written(NamedTuple):
     """What orjson's writing a parsed value back showed (the text itself is not kept)."""
 
-    big_numbers: bool  # a float of 1e16 or more, or at least the "e+" of one, in the text
+    big_numbers: bool  # "e+" in the text: a float of 1e16 or more, or a string holding "e+"
 
 
 def _write_back(value: Any) -> _Written | None:

@@ -27,6 +27,7 @@ import gc
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from tests.bench import bench_startup
@@ -218,11 +219,9 @@ def diagnose(sizes: tuple[int, ...], runs: int, env: dict[str, str]) -> None:
         parts = {
             "loads_exact": lambda data=data: jsonload.loads_exact(data),
             "orjson.loads": lambda data=data: orjson.loads(data),
-            "write-back check (nesting, big numbers)": lambda value=value: jsonload._write_back(
-                value
-            ),
-            "19-digit scan (when a big number was written back)": lambda data=data: (
-                jsonload._has_long_digit_run(data)
+            "write-back check (nesting, big numbers)": partial(jsonload._write_back, value),
+            "19-digit scan (when a big number was written back)": partial(
+                jsonload._has_long_digit_run, data
             ),
         }
         figures = ", ".join(
