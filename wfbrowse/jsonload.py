@@ -3,8 +3,9 @@
 orjson is about half again as fast as `json` on a big instance, but it turns integers beyond
 64 bits into floats (silently, in the versions seen here) and refuses what `json` reads
 (lone surrogates, a byte-order mark) or explains better (broken JSON). So orjson goes first,
-and `json` takes over for what orjson refuses, and whenever the bytes hold a run of 19 or
-more digits, where a rounded integer could hide.
+and `json` takes over for what orjson refuses, and wherever a rounded integer could hide: the
+bytes hold a run of 19 or more digits (looked for only when orjson's writing the document back
+shows a big number, or fails).
 
 Documents nested deeper than MAX_NESTING levels are refused, even those a parser accepts: the
 app turns values back into text with `json.dumps` (copy, the value view, save, `wfbrowse
