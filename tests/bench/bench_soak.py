@@ -24,7 +24,7 @@ from collections import Counter
 from typing import Any
 
 from tests.bench.common import SUMMARY, proc_status, use_isolated_env_here
-from tests.bench.generate import INSTANCE_ID, WORKFLOW_ID, running_instance
+from tests.bench.generate import INSTANCE_ID, RUNNING_RECORDS, WORKFLOW_ID, running_instance
 
 REFRESHES = 1000
 MARK = 50
@@ -37,7 +37,7 @@ def _types() -> Counter[str]:
     return Counter(type(thing).__qualname__ for thing in gc.get_objects())
 
 
-async def run(refreshes: int, mark: int, records: int = 300) -> dict[str, Any]:
+async def run(refreshes: int, mark: int, records: int = RUNNING_RECORDS) -> dict[str, Any]:
     from tests.bench.bench_tree import Clock, node_at
     from wfbrowse.credentials import Credentials
     from wfbrowse.launch import LaunchOptions
@@ -155,7 +155,7 @@ def report(result: dict[str, Any]) -> None:
     )
 
 
-def main(refreshes: int = REFRESHES, mark: int = MARK, records: int = 300) -> None:
+def main(refreshes: int = REFRESHES, mark: int = MARK, records: int = RUNNING_RECORDS) -> None:
     report(asyncio.run(run(refreshes, mark, records)))
 
 
@@ -167,7 +167,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_soak")
     parser.add_argument("--refreshes", type=int, default=REFRESHES)
     parser.add_argument("--mark", type=int, default=MARK)
-    parser.add_argument("--records", type=int, default=300, help="records in the run")
+    parser.add_argument("--records", type=int, default=RUNNING_RECORDS, help="records in the run")
     parser.add_argument("--child", action="store_true", help="summary lines for the parent")
     arguments = parser.parse_args()
     main(arguments.refreshes, arguments.mark, arguments.records)

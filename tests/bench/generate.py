@@ -170,7 +170,10 @@ def instance_file(target_bytes: int, *, seed: int = 7) -> Path:
 STEPS = [f"Step{n:02d}" for n in range(12)]
 
 
-def running_instance(tick: int, *, records: int = 300) -> dict[str, Any]:
+RUNNING_RECORDS = 300  # records in a running run by default: about 50 KB of JSON
+
+
+def running_instance(tick: int, *, records: int = RUNNING_RECORDS) -> dict[str, Any]:
     """A running run as the live watch sees it on its `tick`th refresh: its steps advance,
     counters and a progress log grow a little (bounded), some record values change."""
     rng = random.Random(tick)

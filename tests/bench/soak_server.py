@@ -14,14 +14,16 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler
 
-from tests.bench.generate import INSTANCE_ID, WORKFLOW_ID, running_instance
+from tests.bench.generate import INSTANCE_ID, RUNNING_RECORDS, WORKFLOW_ID, running_instance
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 
 PATH = f"/api/v2/workflows/{WORKFLOW_ID}/instances/{INSTANCE_ID}"
 
 
 def main() -> None:
-    records = int(sys.argv[sys.argv.index("--records") + 1]) if "--records" in sys.argv else 300
+    records = RUNNING_RECORDS
+    if "--records" in sys.argv:
+        records = int(sys.argv[sys.argv.index("--records") + 1])
     ticks = itertools.count()
     lock = threading.Lock()
 
