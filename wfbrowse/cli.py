@@ -246,15 +246,12 @@ def run_app(options: LaunchOptions, document: dict[str, Any] | None = None) -> i
 
 def run_demo(options: LaunchOptions) -> int:
     """Start the demo server in this process, point the app at it, stop it afterwards."""
-    from dataclasses import replace
-
     from wfbrowse.credentials import Credentials
     from wfbrowse.demo.catalog import DEMO_RUNS, start_demo_server
 
     server = start_demo_server()
     try:
-        demo = replace(
-            options,
+        demo = options._replace(
             api_url=server.url,
             credentials=Credentials("demo-api-key", "demo-app-key", "demo"),
             demo_runs=tuple(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wfbrowse.settings import check_profile_name
 from wfbrowse.sites import Site, SiteError, parse_site
@@ -88,6 +88,8 @@ def _shared_run(text: str, at: int, secret: str, start: int) -> int:
     return before + after
 
 
+# A dataclass, unlike the NamedTuples made at start-up (see `wfbrowse.sites.Site`): keys in a
+# tuple could be unpacked, indexed or %-formatted into text without passing through __repr__.
 @dataclass(frozen=True)
 class Credentials:
     """An API key and an application key, plus a short label of their origin."""
@@ -127,8 +129,7 @@ def keyring_source(profile: str) -> str:
     return f"keyring profile '{profile}'"
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """Which keys the app uses, and why."""
 
     credentials: Credentials | None

@@ -1,15 +1,17 @@
-"""What the app is started with, decided by the command line before Textual is imported."""
+"""What the app is started with, decided by the command line before Textual is imported.
+
+NamedTuples, like the other records made at start-up (see `wfbrowse.sites.Site`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wfbrowse.credentials import Credentials
 from wfbrowse.sites import Site
 
 
-@dataclass(frozen=True)
-class DemoEntry:
+class DemoEntry(NamedTuple):
     """A run the demo screen offers (kept free of the demo package so the UI need not import it)."""
 
     label: str
@@ -18,8 +20,7 @@ class DemoEntry:
     description: str
 
 
-@dataclass(frozen=True)
-class LaunchOptions:
+class LaunchOptions(NamedTuple):
     site: Site
     credentials: Credentials | None
     api_url: str | None = None  # replaces the site's API host (loopback or a Datadog API host)

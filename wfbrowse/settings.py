@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from wfbrowse.privatefiles import set_aside_with_warning, write_json
 
@@ -70,8 +70,7 @@ def check_profile_name(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True)
-class ProfileInfo:
+class ProfileInfo(NamedTuple):  # a NamedTuple: made at start-up (see `wfbrowse.sites.Site`)
     name: str
     site: str  # a site domain, e.g. "datadoghq.eu"
 

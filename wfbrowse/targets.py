@@ -6,7 +6,7 @@ Standard library only: this module is imported at start-up, before any UI is dra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from wfbrowse.sites import SITES, Site, quote_for_message, site_for_host
@@ -46,8 +46,7 @@ class TargetError(ValueError):
     """Pasted text that names no workflow run."""
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):  # a NamedTuple: made at start-up (see `wfbrowse.sites.Site`)
     """The run to open. site is set only when the text was a link to a Datadog host."""
 
     workflow_id: str | None

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,12 +88,11 @@ class ThemeFileError(ValueError):
     """A theme file that cannot be used; the message is one line and names the file."""
 
 
-@dataclass(frozen=True)
-class ThemeSpec:
+class ThemeSpec(NamedTuple):  # a NamedTuple: made at start-up (see `wfbrowse.sites.Site`)
     name: str
     dark: bool
     colors: dict[str, str]
-    variables: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str]
     description: str = ""
     source: Path | None = None
 

@@ -6,8 +6,7 @@ A mixin of the app. At most MAX_KEPT runs are kept; the oldest goes first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 from textual.app import App
@@ -26,8 +25,7 @@ MAX_KEPT = 8
 Ids = tuple[str, str]
 
 
-@dataclass
-class KeptRun:
+class KeptRun(NamedTuple):  # a NamedTuple: made at start-up (see `wfbrowse.sites.Site`)
     document: Any
     model: FlatTree
     cursor_row: int

@@ -12,8 +12,8 @@ own colours, which only the terminal knows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.style import Style
 from textual.color import Color, ColorParseError
@@ -188,13 +188,12 @@ def state_name(status: str | None) -> str | None:
     return "failed" if looks_failed(status) else None
 
 
-@dataclass(frozen=True)
-class Tones:
+class Tones(NamedTuple):  # a NamedTuple: made at start-up (see `wfbrowse.sites.Site`)
     """Rich styles in the current theme's colours, for text built in Python (DataTable cells,
     the summary, the status bar), where CSS cannot reach. Without variables (`Tones()`), plain
     styles: what the pure layout functions use when no app is around."""
 
-    variables: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, str] = MappingProxyType({})
 
     def of(self, variable: str, *, bold: bool = False) -> Style:
         value = self.variables.get(variable)
