@@ -27,7 +27,7 @@ import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,7 +37,6 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from wfbrowse.credentials import Credentials
 from wfbrowse.demo.catalog import (
     DEMO_RUNS,
     DEMO_WORKFLOW_ID,
@@ -46,7 +45,7 @@ from wfbrowse.demo.catalog import (
     DemoCatalog,
 )
 from wfbrowse.demo.server import FakeDatadog
-from wfbrowse.launch import DemoEntry, LaunchOptions
+from wfbrowse.launch import LaunchOptions
 from wfbrowse.ratelimit import RateLimit
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.status_bar import StatusBar
@@ -138,15 +137,9 @@ def command_line_options(*arguments: str) -> LaunchOptions:
 
 def demo_options(server: FakeDatadog) -> LaunchOptions:
     """`wfbrowse --demo`: the app pointed at the demo server, as `cli.run_demo` does it."""
-    return replace(
-        command_line_options("--demo"),
-        api_url=server.url,
-        credentials=Credentials("demo-api-key", "demo-app-key", "demo"),
-        demo_runs=tuple(
-            DemoEntry(run.label, run.workflow_id, run.instance_id, run.description)
-            for run in DEMO_RUNS
-        ),
-    )
+    from wfbrowse import cli
+
+    return cli.demo_options(command_line_options("--demo"), server.url)
 
 
 def keys_options(server: FakeDatadog) -> LaunchOptions:

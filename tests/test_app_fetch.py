@@ -291,9 +291,7 @@ async def test_bad_ids_get_an_inline_message_and_send_nothing(
     fake_datadog, launch_options, field: str, value: str, message: str
 ) -> None:
     app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
-    app.options = app.options.__class__(
-        **{**app.options.__dict__, "workflow_id": None, "instance_id": None}
-    )
+    app.options = app.options._replace(workflow_id=None, instance_id=None)
     async with app.run_test(size=(120, 30)) as pilot:
         app.query_one("#workflow", Input).value = WF
         app.query_one("#instance", Input).value = INST

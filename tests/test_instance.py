@@ -386,7 +386,7 @@ def test_details_of_the_demo_runs(demo_server):
     assert succeeded.trigger_type == "monitor"
     assert [step.state for step in succeeded.steps] == ["COMPLETED"] * 4
     assert tuple(step.action_id for step in succeeded.steps) == TRIAGE_ACTIONS
-    assert [step.index for step in succeeded.steps] == [0, 1, 2, 3]
+    assert [step.position for step in succeeded.steps] == [0, 1, 2, 3]
     assert (succeeded.error_detail, succeeded.failed_step, succeeded.too_big) == (None, None, ())
 
     failed = details(fetch_demo(demo_server, wf, catalog.FAILED_INSTANCE_ID))

@@ -27,6 +27,7 @@ CORE = (
     "wfbrowse.scripting",
     "wfbrowse.settings",
     "wfbrowse.sites",
+    "wfbrowse.subcommand",
     "wfbrowse.targets",
     "wfbrowse.textsafe",
     "wfbrowse.theme_files",

@@ -244,22 +244,28 @@ def run_app(options: LaunchOptions, document: dict[str, Any] | None = None) -> i
     return 0
 
 
+def demo_options(options: LaunchOptions, server_url: str) -> LaunchOptions:
+    """The options pointed at a demo server, with its keys and the runs it offers."""
+    from wfbrowse.credentials import Credentials
+    from wfbrowse.demo.catalog import DEMO_RUNS
+
+    return options._replace(
+        api_url=server_url,
+        credentials=Credentials("demo-api-key", "demo-app-key", "demo"),
+        demo_runs=tuple(
+            DemoEntry(run.label, run.workflow_id, run.instance_id, run.description)
+            for run in DEMO_RUNS
+        ),
+    )
+
+
 def run_demo(options: LaunchOptions) -> int:
     """Start the demo server in this process, point the app at it, stop it afterwards."""
-    from wfbrowse.credentials import Credentials
-    from wfbrowse.demo.catalog import DEMO_RUNS, start_demo_server
+    from wfbrowse.demo.catalog import start_demo_server
 
     server = start_demo_server()
     try:
-        demo = options._replace(
-            api_url=server.url,
-            credentials=Credentials("demo-api-key", "demo-app-key", "demo"),
-            demo_runs=tuple(
-                DemoEntry(run.label, run.workflow_id, run.instance_id, run.description)
-                for run in DEMO_RUNS
-            ),
-        )
-        return run_app(demo)
+        return run_app(demo_options(options, server.url))
     finally:
         server.stop()
 

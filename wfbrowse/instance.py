@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from wfbrowse.textsafe import escape_controls, shorten
 
@@ -84,8 +83,8 @@ def format_time(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
 
 
-@dataclass(frozen=True)
-class RunSummary:
+# NamedTuples, like the other records made before the first frame (see `wfbrowse.sites.Site`).
+class RunSummary(NamedTuple):
     workflow_id: str | None
     instance_id: str | None
     workflow_name: str | None
@@ -161,18 +160,16 @@ TOO_BIG_FLAGS = (
 )
 
 
-@dataclass(frozen=True)
-class StepInfo:
+class StepInfo(NamedTuple):
     """One entry of `stepStateAssociations`, with the action its step runs."""
 
-    index: int  # position in stepStateAssociations
+    position: int  # in stepStateAssociations
     name: str
     state: str | None
     action_id: str | None
 
 
-@dataclass(frozen=True)
-class RunDetails:
+class RunDetails(NamedTuple):
     """Everything the summary panel shows, read from whatever the response holds."""
 
     summary: RunSummary

@@ -18,9 +18,8 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import islice
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from wfbrowse.textsafe import escape_controls, shorten
 
@@ -430,8 +429,9 @@ def _count(order: list[Node]) -> None:
 # -- labels ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Part:
+# A NamedTuple: made for every row drawn, and cheaper than a dataclass to create at import too
+# (see `wfbrowse.sites.Site`).
+class Part(NamedTuple):
     """A piece of a row's label and what it is (the UI picks a style per kind)."""
 
     text: str

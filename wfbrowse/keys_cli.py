@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from wfbrowse.credentials import (
     DEFAULT_PROFILE,
@@ -26,7 +26,7 @@ from wfbrowse.credentials import (
     unknown_profile,
 )
 from wfbrowse.keystore import KeyringProblem, KeyStore, check_key
-from wfbrowse.settings import Config, ProfileInfo, check_profile_name, load_config, save_config
+from wfbrowse.settings import Config, ProfileInfo, load_config, save_config
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
     ApiUrlError,
@@ -37,6 +37,7 @@ from wfbrowse.sites import (
     parse_site,
     require_supported,
 )
+from wfbrowse.subcommand import USAGE, Failure, OneLineParser, profile_name
 
 if TYPE_CHECKING:
     from wfbrowse.api import ApiResult
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 OK = 0
 NOTHING = 1
-USAGE = 2
+# USAGE (2) comes from wfbrowse.subcommand, shared with the scripting commands
 REJECTED = 3
 KEYRING = 4
 SETTINGS = 5
@@ -82,21 +83,6 @@ examples:
 {EXIT_CODES}"""
 
 
-class Failure(Exception):
-    """A command that cannot go on: one line for stderr, and the exit status."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class _Parser(argparse.ArgumentParser):
-    """Bad arguments are one line and exit 2, like every other failure here."""
-
-    def error(self, message: str) -> NoReturn:
-        raise Failure(f"{message} (see `{self.prog} --help`)", USAGE)
-
-
 @dataclass
 class Context:
     """What a command reads and writes; the real process's by default."""
@@ -121,14 +107,6 @@ class Context:
 
 
 # -- shared with the app's own command line ----------------------------------------------------
-def profile_name(text: str) -> str:
-    """A --profile value, checked; Failure(USAGE) with the reason otherwise."""
-    try:
-        return check_profile_name(text)
-    except ValueError as error:
-        raise Failure(str(error), USAGE) from None
-
-
 # -- keys set ----------------------------------------------------------------------------------
 def _chosen_profile(explicit: str | None, config: Config) -> str:
     if explicit is not None:
@@ -448,13 +426,13 @@ def _add_profile(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog="wfbrowse keys",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     set_cmd = commands.add_parser(
         "set",

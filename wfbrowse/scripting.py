@@ -18,10 +18,9 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from wfbrowse.jsonload import MAX_NESTING, json_kind, loads_exact
-from wfbrowse.keys_cli import Failure, profile_name
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
     ApiUrlError,
@@ -32,6 +31,7 @@ from wfbrowse.sites import (
     parse_site,
     require_supported,
 )
+from wfbrowse.subcommand import USAGE, Failure, OneLineParser, profile_name
 from wfbrowse.textsafe import escape_controls, escape_unsafe, json_escape
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from wfbrowse.targets import Target
 
 OK = 0
-USAGE = 2
+# USAGE (2) comes from wfbrowse.subcommand, shared with `keys`
 AUTH = 3
 NOT_FOUND = 4
 RATE_LIMITED = 5
@@ -67,13 +67,6 @@ MAX_SAVED_BYTES = 64 * 1024 * 1024
 
 DEFAULT_LIMIT = 20
 MAX_PAGE_SIZE = 100  # the API's documented maximum
-
-
-class _Parser(argparse.ArgumentParser):
-    """Bad arguments are one line and exit 2, like every other failure here."""
-
-    def error(self, message: str) -> NoReturn:
-        raise Failure(f"{message} (see `{self.prog} --help`)", USAGE)
 
 
 # -- exit codes ------------------------------------------------------------------------------
@@ -496,8 +489,8 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="wfbrowse", add_help=False)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser = OneLineParser(prog="wfbrowse", add_help=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     get_cmd = commands.add_parser(
         "get",

@@ -109,7 +109,7 @@ def too_big_line(details: RunDetails, tones: Tones | None = None) -> Text | None
 
 def step_cells(step: StepInfo, failed: bool, tones: Tones) -> tuple[Text, Text, Text, Text]:
     failed_style = tones.state("failed", bold=True)
-    marker = Text("✖", style=failed_style) if failed else Text(f"[{step.index}]", style="dim")
+    marker = Text("✖", style=failed_style) if failed else Text(f"[{step.position}]", style="dim")
     name = Text(step.name, style=failed_style if failed else "")
     state = Text(step.state or "—", style=tones.state(step.state, bold=looks_failed(step.state)))
     action = Text(step.action_id or "", style="dim")
@@ -215,7 +215,7 @@ class SummaryPanel(Vertical):
                 step.name == failed if failed else looks_failed(step.state)
             )
             failed_seen = failed_seen or is_failed
-            table.add_row(*step_cells(step, is_failed, self._tones), key=str(step.index))
+            table.add_row(*step_cells(step, is_failed, self._tones), key=str(step.position))
         self.fit(self._room)
 
     def _tick(self) -> None:
