@@ -6,7 +6,10 @@ For each size, alternating rounds (the order rotates every round) of:
   the status line "showing a saved run" (they are drawn in the same frame);
 - the bare Textual app (tests/bench/bare_app.py) to its first frame;
 - VisiData, `vd FILE`, until its sheet shows the instance's row (`outputsTooBig=False`, in
-  the `meta` column; while it loads it shows an empty sheet and a progress bar).
+  the `meta` column; while it loads it shows an empty sheet and a progress bar);
+- not for the target: Textual alone with the widgets of wfbrowse's screen and the same parse
+  (tests/bench/widget_floor_app.py FILE), until it shows the same texts: how much of
+  wfbrowse's time is Textual's cost for that screen, and how much is wfbrowse's own.
 
 The yardstick for the target is the least any app must do: read the file and parse it with
 orjson (collector paused, as wfbrowse does) in a process of its own, as an app opening it does
@@ -128,6 +131,7 @@ def one_size(
     apps: dict[str, tuple[list[str], object]] = {
         "bare": (bench_startup.BARE, bench_startup.BARE_MARKER),
         "wfbrowse": ([sys.executable, "-m", "wfbrowse", "open", str(path)], wfbrowse_ready),
+        "floor": ([*bench_startup.FLOOR, str(path)], wfbrowse_ready),
     }
     if vd is not None:
         apps["visidata"] = ([vd, str(path)], VISIDATA_MARKER)
@@ -143,10 +147,14 @@ def one_size(
     figures = {f"{name}_s": median(values) for name, values in times.items()}
     figures.update({f"parse_{key}_s": value for key, value in parse.items()})
     yardstick = parse["fresh"] + figures["bare_s"]
-    paired = median(
-        w / (parse["fresh"] + b) for w, b in zip(times["wfbrowse"], times["bare"], strict=True)
-    )
-    figures["ratio"] = paired
+
+    def paired_ratio(app: str) -> float:
+        """The median over the rounds of the app's time over that round's yardstick."""
+        pairs = zip(times[app], times["bare"], strict=True)
+        return median([t / (parse["fresh"] + b) for t, b in pairs])
+
+    paired = figures["ratio"] = paired_ratio("wfbrowse")
+    figures["floor_ratio"] = paired_ratio("floor")
     size = path.stat().st_size / 1e6
     print(f"{size_mb} MB instance ({size:.1f} MB of JSON), median of {rounds} rounds:")
     print(
@@ -168,6 +176,12 @@ def one_size(
         f"  wfbrowse / yardstick: {figures['wfbrowse_s'] / yardstick:.2f}x of the medians, "
         f"{paired:.2f}x median of the rounds' ratios   (target <= {TARGET:.1f}x)"
     )
+    print(
+        f"  Textual alone, same widgets + parse  {figures['floor_s'] * 1000:5.0f} ms  "
+        f"(widget_floor_app.py: {figures['floor_ratio']:.2f}x the yardstick, median of the "
+        f"rounds' ratios; wfbrowse's own part is the rest: "
+        f"{(figures['wfbrowse_s'] - figures['floor_s']) * 1000:.0f} ms of the medians)"
+    )
     if vd is not None:
         figures["vd_ratio"] = figures["wfbrowse_s"] / figures["visidata_s"]
         print(
@@ -187,7 +201,8 @@ def one_size(
             f"(wfbrowse {figures['vd_ratio']:.2f}x of it)"
             if vd is not None
             else "; VisiData not installed"
-        ),
+        )
+        + f"\nTextual alone with the same widgets and parse: {figures['floor_ratio']:.2f}x",
         paired <= TARGET,
     )
     return figures

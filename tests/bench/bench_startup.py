@@ -1,12 +1,15 @@
 """Start-up to first frame, in a real terminal: wfbrowse (empty) against a bare Textual app.
 
-Both run in the same way, alternating (which one goes first flips every pair), in fresh tmux
-sessions; the time is from asking tmux for the session to the first frame's text appearing
-on the pane. The first pairs only warm the file cache and are dropped.
+Both run in the same way, in rounds whose order rotates, in fresh tmux sessions; the time is
+from asking tmux for the session to the first frame's text appearing on the pane. The first
+rounds only warm the file cache and are dropped. A third app runs in each round, not for the
+target: Textual with the empty screen's widgets and none of wfbrowse's code
+(widget_floor_app.py), which tells Textual's cost for those widgets from wfbrowse's own.
 
 The figure is noisy on a small shared machine, so it is given four ways: the median of the
-ratios of each pair (the target's figure: a pair ran back to back, so the machine's drift
-mostly cancels out), and the ratios of the medians, of the trimmed means and of the minimums.
+ratios of wfbrowse to the bare app within each round (the target's figure: a round runs back
+to back, so the machine's drift mostly cancels out), and the ratios of the medians, of the
+trimmed means and of the minimums.
 
 Then where the time goes: both apps under `startup_probe.py` (timestamps of each phase) and
 under `-X importtime` (the modules wfbrowse loads before its first frame that the bare app
@@ -34,6 +37,9 @@ IMPORTTIME_RUNS = 3
 TARGET = 1.20
 HERE = Path(__file__).parent
 BARE = [sys.executable, str(HERE / "bare_app.py")]
+# Textual with the empty screen's widgets and none of wfbrowse's code (not a target's figure:
+# it shows how much of wfbrowse's time is Textual's cost for those widgets).
+FLOOR = [sys.executable, str(HERE / "widget_floor_app.py")]
 WFBROWSE = [sys.executable, "-m", "wfbrowse"]
 BARE_MARKER = "bare app ready"
 WFBROWSE_MARKER = "workflow ID or Datadog link"
@@ -59,26 +65,32 @@ def compile_package() -> None:
     compileall.compile_dir(str(package), quiet=1)
 
 
-def measure(runs: int, warmup: int) -> tuple[list[float], list[float]]:
+def measure(runs: int, warmup: int) -> tuple[list[float], list[float], list[float]]:
+    """First-frame times (seconds) of the bare app, wfbrowse and the widget floor, run in
+    rounds whose order rotates, so that each app goes first, second and third alike."""
     env = isolated_env()
     bare: list[float] = []
     ours: list[float] = []
+    floor: list[float] = []
+    apps = [
+        (bare, BARE, BARE_MARKER),
+        (ours, WFBROWSE, WFBROWSE_MARKER),
+        (floor, FLOOR, WFBROWSE_MARKER),
+    ]
     for index in range(warmup + runs):
-        pair = [
-            (bare, BARE, BARE_MARKER),
-            (ours, WFBROWSE, WFBROWSE_MARKER),
-        ]
-        if index % 2:
-            pair.reverse()
-        results = {id(into): first_frame(command, marker, env) for into, command, marker in pair}
+        order = apps[index % 3 :] + apps[: index % 3]
+        results = {id(into): first_frame(command, marker, env) for into, command, marker in order}
         if index >= warmup:
-            bare.append(results[id(bare)])
-            ours.append(results[id(ours)])
-    return bare, ours
+            for into, _, _ in apps:
+                into.append(results[id(into)])
+    return bare, ours, floor
 
 
-def report(bare: list[float], ours: list[float], runs: int, warmup: int) -> dict[str, float]:
+def report(
+    bare: list[float], ours: list[float], floor: list[float], runs: int, warmup: int
+) -> dict[str, float]:
     ratios = [o / b for o, b in zip(ours, bare, strict=True)]
+    floor_ratio = median([f / b for f, b in zip(floor, bare, strict=True)])
     figures = {
         "bare_ms": median(bare) * 1000,
         "wfbrowse_ms": median(ours) * 1000,
@@ -87,11 +99,13 @@ def report(bare: list[float], ours: list[float], runs: int, warmup: int) -> dict
         "bare_min_ms": min(bare) * 1000,
         "wfbrowse_min_ms": min(ours) * 1000,
         "ratio": median(ratios),
+        "floor_ms": median(floor) * 1000,
+        "floor_ratio": floor_ratio,
     }
     quartiles = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else [ratios[0]] * 3
     print(
-        f"start-up to first frame: {runs} alternating pairs after {warmup} warm-up pairs "
-        "(dropped); tmux 120x40, launch -> first frame's text on the pane"
+        f"start-up to first frame: {runs} rounds (the order rotates) after {warmup} warm-up "
+        "rounds (dropped); tmux 120x40, launch -> first frame's text on the pane"
     )
     print(f"  {'':<20} {'median':>8} {'trimmed mean':>13} {'min':>8}   (trimmed: 20% cut each end)")
     for name, key in (("bare Textual app", "bare"), ("wfbrowse (empty)", "wfbrowse")):
@@ -108,6 +122,11 @@ def report(bare: list[float], ours: list[float], runs: int, warmup: int) -> dict
         f"  median of paired ratios {figures['ratio']:.2f}x (quartiles {quartiles[0]:.2f}x.."
         f"{quartiles[2]:.2f}x)   target <= {TARGET:.2f}x"
     )
+    print(
+        f"  Textual alone with the same widgets (widget_floor_app.py): {figures['floor_ms']:.0f}"
+        f" ms, {floor_ratio:.2f}x the bare app (median of paired ratios); wfbrowse's own part "
+        f"is the rest: {figures['wfbrowse_ms'] - figures['floor_ms']:.0f} ms of the medians"
+    )
     SUMMARY.add(
         f"5. start-up of the empty app to first frame within {TARGET:.2f}x of a bare Textual app",
         f"median of {runs} paired ratios {figures['ratio']:.2f}x (quartiles {quartiles[0]:.2f}.."
@@ -115,7 +134,8 @@ def report(bare: list[float], ours: list[float], runs: int, warmup: int) -> dict
         f"{figures['bare_trimmed_ms']:.0f} ms = "
         f"{figures['wfbrowse_trimmed_ms'] / figures['bare_trimmed_ms']:.2f}x; minimums "
         f"{figures['wfbrowse_min_ms']:.0f} vs {figures['bare_min_ms']:.0f} ms = "
-        f"{figures['wfbrowse_min_ms'] / figures['bare_min_ms']:.2f}x",
+        f"{figures['wfbrowse_min_ms'] / figures['bare_min_ms']:.2f}x\n"
+        f"Textual alone with the same widgets: {floor_ratio:.2f}x the bare app",
         figures["ratio"] <= TARGET,
     )
     return figures
@@ -327,8 +347,8 @@ def main(
     importtime_runs: int = IMPORTTIME_RUNS,
 ) -> dict[str, float]:
     compile_package()
-    bare, ours = measure(runs, warmup)
-    figures = report(bare, ours, runs, warmup)
+    bare, ours, floor = measure(runs, warmup)
+    figures = report(bare, ours, floor, runs, warmup)
     if probe_runs:
         where_time_goes(probe_runs, importtime_runs)
     return figures
