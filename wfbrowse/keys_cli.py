@@ -106,7 +106,6 @@ class Context:
         return config
 
 
-# -- shared with the app's own command line ----------------------------------------------------
 # -- keys set ----------------------------------------------------------------------------------
 def _chosen_profile(explicit: str | None, config: Config) -> str:
     if explicit is not None:
