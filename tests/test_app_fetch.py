@@ -387,6 +387,26 @@ async def test_clicking_fetch_fetches(fake_datadog, launch_options) -> None:
     assert [request.path for request in fake_datadog.requests] == [INSTANCE_PATH]
 
 
+async def test_a_field_left_shows_the_start_of_its_id(fake_datadog, launch_options) -> None:
+    """In a window too narrow for a whole ID, a field shows the part people recognise, also
+    after the user has been in it (going in selects it all and scrolls to its end)."""
+    serve_recorded_instance(fake_datadog)
+    app = WfBrowseApp(launch_options(fake_datadog))
+
+    def query_row() -> str:
+        return next(line for line in screen_text(app).splitlines() if "Fetch" in line)
+
+    async with app.run_test(size=(96, 30)) as pilot:
+        await load_recorded(app, pilot)
+        assert WF[:13] in query_row() and INST[:13] in query_row(), query_row()
+        app.query_one("#instance", Input).focus()
+        await pilot.pause()
+        assert INST[:13] not in query_row(), "the window is wide enough to show a whole ID"
+        app.query_one("#tree").focus()
+        await pilot.pause()
+        assert WF[:13] in query_row() and INST[:13] in query_row(), query_row()
+
+
 @pytest.mark.parametrize(
     ("cassette", "expected"),
     [

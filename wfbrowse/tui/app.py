@@ -314,6 +314,13 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
     def _on_submit(self) -> None:
         self.action_fetch()
 
+    @on(Input.Blurred, "#workflow, #instance")
+    def _show_id_start(self, event: Input.Blurred) -> None:
+        """A field left shows the start of its ID again, as `_fill` leaves it: going into a
+        field selects all of it, which puts the cursor at the end and, in a field narrower
+        than an ID, scrolls the start out of view for good."""
+        event.input.cursor_position = 0
+
     @on(SitePicker.Changed)
     def _on_site_changed(self, event: SitePicker.Changed) -> None:
         if event.site != self.site:
