@@ -407,6 +407,24 @@ async def test_a_field_left_shows_the_start_of_its_id(fake_datadog, launch_optio
         assert WF[:13] in query_row() and INST[:13] in query_row(), query_row()
 
 
+async def test_a_field_keeps_its_cursor_while_the_terminal_is_away(
+    fake_datadog, launch_options
+) -> None:
+    """Another tmux pane or window for a moment: typing goes on where it was."""
+    app = WfBrowseApp(launch_options(fake_datadog))
+    async with app.run_test(size=(120, 30)) as pilot:
+        field = app.query_one("#workflow", Input)
+        field.focus()
+        await pilot.press(*"ccf73164")
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        assert app.focused is None  # Textual takes focus away while the terminal is away
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        await pilot.press(*"-1998")
+        assert field.value == "ccf73164-1998"
+
+
 @pytest.mark.parametrize(
     ("cassette", "expected"),
     [

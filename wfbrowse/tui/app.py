@@ -318,8 +318,13 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
     def _show_id_start(self, event: Input.Blurred) -> None:
         """A field left shows the start of its ID again, as `_fill` leaves it: going into a
         field selects all of it, which puts the cursor at the end and, in a field narrower
-        than an ID, scrolls the start out of view for good."""
-        event.input.cursor_position = 0
+        than an ID, scrolls the start out of view for good.
+
+        Not when the whole terminal lost focus (another tmux pane, another window): Textual
+        takes focus away then and gives it back after, and the user goes on typing where
+        they were."""
+        if self.app_focus:
+            event.input.cursor_position = 0
 
     @on(SitePicker.Changed)
     def _on_site_changed(self, event: SitePicker.Changed) -> None:
