@@ -413,6 +413,8 @@ def test_load_saved_instance_accepts_what_the_api_sends(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + BODY)  # with a byte-order mark and a 30-digit integer
     document = load_saved_instance(path)
     assert document["data"]["attributes"]["big"] == 123456789012345678901234567890
+    path.write_bytes(b"\n" + BODY + b"\n")  # blank lines around it, as a shell may leave
+    assert load_saved_instance(path) == document
 
 
 @pytest.mark.tmux

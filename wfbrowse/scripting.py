@@ -411,7 +411,8 @@ def load_saved_instance(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise SavedFileError(f"cannot open {name}: {reason}") from None
     if len(data) > MAX_SAVED_BYTES:  # it grew since the size was checked
         raise SavedFileError(f"{name} is too large (limit {_mib(MAX_SAVED_BYTES)})")
-    if not data.strip():
+    # Only text that starts blank is stripped: a strip copies all of it (33 ms at 50 MB).
+    if not data[:1].strip() and not data.strip():
         raise SavedFileError(f"{name} is empty, not a saved instance")
     try:
         document = loads_exact(data)
