@@ -23,6 +23,7 @@ from wfbrowse.demo.catalog import (
     start_demo_server,
 )
 from wfbrowse.demo.server import FakeDatadog
+from wfbrowse.jsonload import CHECK_ASIDE_FROM
 from wfbrowse.scripting import MAX_NESTING, load_saved_instance
 
 WORKFLOW = "ccf73164-1998-4785-a7a3-8d06c7e5f558"
@@ -380,6 +381,15 @@ def test_open_refuses_an_array(tmp_path: Path) -> None:
 def test_open_refuses_deep_nesting(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text('{"a":' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert f"nested deeper than {MAX_NESTING} levels" in open_error(path)
+
+
+def test_open_refuses_deep_nesting_in_a_big_file(tmp_path: Path) -> None:
+    """Past CHECK_ASIDE_FROM the checks run in a child while the app loads: the answer and
+    the message are the same. (orjson reads 513 levels; only the check refuses them.)"""
+    path = tmp_path / "deep-big.json"
+    deep = "[" * MAX_NESTING + "]" * MAX_NESTING
+    path.write_text(f'{{"pad": "{"x" * CHECK_ASIDE_FROM}", "a": {deep}}}\n', encoding="utf-8")
     assert f"nested deeper than {MAX_NESTING} levels" in open_error(path)
 
 

@@ -16,16 +16,27 @@ and numbers beyond a double's range (which would read as infinity) are refused a
 refuses them, since no copy of such a value could be pasted back as JSON; and an integer
 longer than Python converts (4,300 digits by default, a guard against quadratic work) is a
 JSONDecodeError, not the bare ValueError `json` raises, which no caller expects.
+
+The checks after orjson's parse (writing the document back, and the 19-digit scan when that
+shows a big number) take a fifth of the parse's time: 37 ms at 10 MB, 100 to 200 ms at 50 MB.
+A caller with other work to do before it needs the value (`wfbrowse open`, which has the app
+to import) hands that work to `loads_exact` as `meanwhile`: on Linux, for a big document, the
+checks then run in a forked child on the parsed value (shared, not copied) while the work runs
+here, on the other core. The answer is the same either way; only the waiting is spared.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import math
+import os
 import re
+import signal
 import sys
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, NoReturn
 
 # Half of Python's recursion limit, so that `json.dumps` works from anywhere in the app. (orjson
 # reads 1,024 levels, `json` gives up near 1,000 minus the caller's frames.) It must stay at or
@@ -33,6 +44,10 @@ from typing import Any, NamedTuple
 MAX_NESTING = 512
 
 FREEZE_FROM = 1024 * 1024  # bytes of JSON from which a document is frozen once parsed
+
+# Bytes of JSON from which the checks run in a child while `meanwhile` runs (see the module's
+# doc). Below it they take under 5 ms, not worth a process.
+CHECK_ASIDE_FROM = 1024 * 1024
 
 # Every digit read as "0", to find a run of 19 of them with one bytes.find: a regex over a
 # 10 MB body took 220 ms, longer than orjson's whole parse; translate and find take 17 ms.
@@ -53,13 +68,17 @@ def _has_long_digit_run(data: bytes) -> bool:
     return False
 
 
-def loads_exact(data: bytes) -> Any:
+def loads_exact(data: bytes, meanwhile: Callable[[], object] | None = None) -> Any:
     """Parse JSON bytes exactly, quickly when possible.
 
     orjson goes first; what it refuses (lone surrogates, a byte-order mark, nesting past
     1,024 levels, broken JSON) goes to `json`, which accepts the first ones and explains the
     rest (json.JSONDecodeError, RecursionError, UnicodeDecodeError). Nesting deeper than
     MAX_NESTING levels is a RecursionError too, whichever parser read it.
+
+    `meanwhile`, if given, is called once the document has parsed, while its checks run in a
+    child process (see the module's doc) or, where they run here, after them. It is not
+    called for a document refused before then (not JSON, not UTF-8).
     """
     import orjson
 
@@ -69,21 +88,21 @@ def loads_exact(data: bytes) -> Any:
         try:
             value = orjson.loads(data)
         except orjson.JSONDecodeError:
-            value = _json_loads(data)
-            written = _write_back(value)
+            value = _json_exact(data)
+            verdict = _EXACT
         else:
-            written = _write_back(value)
-            # A rounded integer is a float of 9.2e18 or more, which orjson writes with an
-            # exponent ("1.8446744073709552e+19", as repr does from 1e16 up): with no "e+" in
-            # what it wrote, no number was rounded, and the 19-digit scan is not needed.
-            if (written is None or written.big_numbers) and _has_long_digit_run(data):
-                # A RecursionError here means deeper than MAX_NESTING anyway: no fallback to
-                # orjson's result, whose big integers may be rounded.
-                value = _json_loads(data)
-                written = _write_back(value)
-        # orjson writes at most 254 levels: a document it wrote back needs no walk.
-        if written is None and _nested_deeper_than(value, data, MAX_NESTING):
+            if meanwhile is not None and len(data) >= CHECK_ASIDE_FROM and _may_fork():
+                verdict = _verdict_aside(value, data, meanwhile)
+                meanwhile = None
+            else:
+                verdict = _verdict(value, data)
+        if meanwhile is not None:
+            meanwhile()
+        if verdict == _TOO_DEEP:
             raise RecursionError(f"JSON nested deeper than {MAX_NESTING} levels")
+        if verdict == _REPARSE:
+            # No fallback to orjson's result, whose big integers may be rounded.
+            value = _json_exact(data)
         if len(data) >= FREEZE_FROM:
             # A big document goes out of the collector's way at once: otherwise it walks every
             # container of it as they age through the generations (130 ms for 10 MB, 750 ms
@@ -96,6 +115,96 @@ def loads_exact(data: bytes) -> Any:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# What the checks make of orjson's value: one byte each, as the child sends it.
+_EXACT = b"="  # exact, and within MAX_NESTING levels
+_REPARSE = b"j"  # a number orjson may have rounded: `json` must read the bytes again
+_TOO_DEEP = b"d"  # nested deeper than MAX_NESTING levels
+
+
+def _verdict(value: Any, data: bytes) -> bytes:
+    """What the checks make of orjson's `value`, parsed from `data`."""
+    written = _write_back(value)
+    # A rounded integer is a float of 9.2e18 or more, which orjson writes with an exponent
+    # ("1.8446744073709552e+19", as repr does from 1e16 up): with no "e+" in what it wrote,
+    # no number was rounded, and the 19-digit scan is not needed.
+    if (written is None or written.big_numbers) and _has_long_digit_run(data):
+        return _REPARSE
+    # orjson writes at most 254 levels: a document it wrote back needs no walk.
+    if written is None and _nested_deeper_than(value, data, MAX_NESTING):
+        return _TOO_DEEP
+    return _EXACT
+
+
+def _json_exact(data: bytes) -> Any:
+    """`json`'s reading of `data`, refused past MAX_NESTING levels (a RecursionError)."""
+    value = _json_loads(data)
+    if _write_back(value) is None and _nested_deeper_than(value, data, MAX_NESTING):
+        raise RecursionError(f"JSON nested deeper than {MAX_NESTING} levels")
+    return value
+
+
+def _may_fork() -> bool:
+    """Whether a child may be forked here: on Linux (macOS's system libraries are not safe
+    across a fork without exec, Windows has none), from a process running one thread (a
+    fork copies no other thread, and could copy a lock one of them holds)."""
+    threading = sys.modules.get("threading")
+    single = threading is None or threading.active_count() == 1
+    return sys.platform == "linux" and single and hasattr(os, "fork")
+
+
+def _verdict_aside(value: Any, data: bytes, meanwhile: Callable[[], object]) -> bytes:
+    """`_verdict(value, data)`, worked out in a forked child while `meanwhile` runs here.
+
+    The child reads the parsed value where it lies (a fork shares memory until it is written)
+    and answers with one byte on a pipe. If it cannot be started, or ends without an answer,
+    the checks run here after all.
+    """
+    try:
+        reader, writer = os.pipe()
+    except OSError:
+        meanwhile()
+        return _verdict(value, data)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        meanwhile()
+        return _verdict(value, data)
+    if pid == 0:
+        os.close(reader)
+        _answer_and_exit(value, data, writer)
+    os.close(writer)
+    answered = b""
+    try:
+        meanwhile()
+        answered = os.read(reader, 1)  # blocks until the child answers or ends
+    finally:
+        os.close(reader)
+        if not answered:
+            # meanwhile failed (Ctrl+C, say) or the child ended without a word: it is not
+            # waited for (a check of 50 MB takes a fifth of a second).
+            _end_quietly(pid)
+        os.waitpid(pid, 0)
+    return answered if answered in (_EXACT, _REPARSE, _TOO_DEEP) else _verdict(value, data)
+
+
+def _answer_and_exit(value: Any, data: bytes, writer: int) -> NoReturn:
+    """In the forked child: send the verdict and end, whatever happens, without running any
+    of the parent's clean-up (no atexit, no flushing of its buffers)."""
+    code = 1
+    try:
+        os.write(writer, _verdict(value, data))
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _end_quietly(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it may have ended already
+        os.kill(pid, signal.SIGKILL)
 
 
 class _NotExact(ValueError):

@@ -17,7 +17,7 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wfbrowse.jsonload import MAX_NESTING, json_kind, loads_exact
@@ -388,14 +388,15 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB"
 
 
-# A run of 19 or more digits may be an integer beyond 64 bits, which orjson turns into a
-# float without a word: such documents are parsed again by `json`, which keeps it exact.
-def load_saved_instance(path: str | os.PathLike[str]) -> dict[str, Any]:
+def load_saved_instance(
+    path: str | os.PathLike[str], meanwhile: Callable[[], object] | None = None
+) -> dict[str, Any]:
     """A saved instance (such as `wfbrowse get` output), read and checked.
 
     Raises SavedFileError with a one-line reason: the file is missing or unreadable, over
     MAX_SAVED_BYTES (checked before reading), not UTF-8 JSON, not an object, or nested
-    deeper than MAX_NESTING levels.
+    deeper than MAX_NESTING levels. `meanwhile`: work to do while the loader checks what it
+    parsed (see `loads_exact`).
     """
     name = escape_controls(os.fspath(path))
     try:
@@ -415,7 +416,7 @@ def load_saved_instance(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not data[:1].strip() and not data.strip():
         raise SavedFileError(f"{name} is empty, not a saved instance")
     try:
-        document = loads_exact(data)
+        document = loads_exact(data, meanwhile)
     except UnicodeDecodeError as error:
         raise SavedFileError(
             f"{name} is not valid JSON: not UTF-8 text (byte {error.start})"
@@ -446,7 +447,9 @@ def _open_site(environ: Mapping[str, str]) -> Site:
 
 def cmd_open(args: argparse.Namespace, environ: Mapping[str, str], keystore: KeyStore) -> int:
     try:
-        document = load_saved_instance(args.file)
+        # The app's modules (Textual's among them, a fifth of a second) load while the
+        # loader checks a big document in a child process.
+        document = load_saved_instance(args.file, meanwhile=_load_the_app)
     except SavedFileError as error:
         raise Failure(str(error), USAGE) from None
     # Out of the cycle collector's way while the app starts, whatever its size (the loader
@@ -458,6 +461,12 @@ def cmd_open(args: argparse.Namespace, environ: Mapping[str, str], keystore: Key
 
     options = LaunchOptions(site=_open_site(environ), credentials=None)
     return run_app(options, document=document)
+
+
+def _load_the_app() -> None:
+    """Import what `run_app` will need to show a saved run, so that it takes no time then."""
+    import wfbrowse.tui.app
+    import wfbrowse.tui.run_view  # noqa: F401 - the app's compose imports it for a saved run
 
 
 def open_command(argv: Sequence[str]) -> int:
