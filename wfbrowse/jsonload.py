@@ -184,8 +184,8 @@ def _verdict_aside(value: Any, data: bytes, meanwhile: Callable[[], object]) -> 
     finally:
         os.close(reader)
         if not answered:
-            # meanwhile failed (Ctrl+C, say) or the child ended without a word: it is not
-            # waited for (a check of 50 MB takes a fifth of a second).
+            # meanwhile failed (Ctrl+C, say), or the child ended without a word: it is ended
+            # rather than let finish (a check of 50 MB takes a fifth of a second), and reaped.
             _end_quietly(pid)
         os.waitpid(pid, 0)
     return answered if answered in (_EXACT, _REPARSE, _TOO_DEEP) else _verdict(value, data)

@@ -232,7 +232,8 @@ def diagnose(sizes: tuple[int, ...], runs: int, env: dict[str, str]) -> None:
     bench_startup.phase_table(
         columns,
         f"where `wfbrowse open` spends its time (startup_probe.py, median of {runs}; "
-        "'at' = since launch):",
+        "'at' = since launch; the app's modules are imported first, so 'reading the file' "
+        "includes the loader's checks, which `open` runs while it imports them):",
         indent="",
     )
     # The loader's parts, in this process.

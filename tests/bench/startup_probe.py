@@ -191,7 +191,9 @@ def main() -> int:
 
     stamp("import-cli.start", start)
     stamp("import-cli.end")
-    # What `run_app` imports, timed on its own (cli.run_app would import it the same way).
+    # What `run_app` imports, timed on its own. (`wfbrowse open` imports it while the loader
+    # checks a big document in a child process; here, with nothing left to import meanwhile,
+    # "reading the file" includes waiting for those checks.)
     start = time.time()
     from wfbrowse.tui.app import WfBrowseApp
 
