@@ -16,10 +16,9 @@ orjson (collector paused, as wfbrowse does) in a process of its own, as an app o
 (timed inside that process: the read and the parse alone), plus the bare app's start-up to its
 first frame. Targets: wfbrowse within 1.3x of that sum, and ahead of VisiData (a summary line
 each; both from the rounds' pairs: the median of wfbrowse's time over the other's in the same
-round). (The same parse repeated inside this
-process is shown too: there the document fills memory the process already has. At 1 MB that
-was faster, 12 against 18 to 23 ms; at 10 and 50 MB the two differed by less than the noise
-between runs.)
+round). (The same parse repeated inside this process is shown too: there the document fills
+memory the process already has. At 1 MB that was faster, 12 against 18 to 23 ms; at 10 and
+50 MB the two differed by less than the noise between runs.)
 
 Then where wfbrowse's time goes, from startup_probe.py: reading the file (parse and checks),
 the collections of the cycle collector that walk the new document, the frames before the one
