@@ -13,6 +13,7 @@ from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction, serve
 from tests.screen import screen_text, settle
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
+from wfbrowse.tui.status_bar import StatusBar
 
 RECORDED_LINK = f"https://app.datadoghq.com/workflow/{WF}?instance={INST}"
 
@@ -224,6 +225,27 @@ async def test_folds_draw_what_a_full_layout_draws(fake_datadog, launch_options)
             await pilot.pause()
             assert app.export_screenshot() == drawn, f"after {key!r}"
         assert True in bars and False in bars  # the bar came and went: both paths were run
+
+
+async def test_status_messages_draw_what_a_full_layout_draws(fake_datadog, launch_options) -> None:
+    """A message as tall as the one before redraws the status bar alone; one that wraps onto a
+    second line, or back, lays the screen out again. Either way the screen must be what a full
+    layout then draws."""
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        bar = app.query_one(StatusBar)
+        wrapping = "a message long enough to wrap onto the status bar's second line " * 2
+        heights = []
+        for text in ("copied path", "match 2 of 7", wrapping, wrapping + "!", "short", ""):
+            bar.show_info(text)
+            await pilot.pause()
+            drawn = app.export_screenshot()
+            heights.append(bar.size.height)
+            app.screen.refresh(layout=True)
+            await pilot.pause()
+            assert app.export_screenshot() == drawn, f"after {text!r}"
+        assert heights == [2, 2, 3, 3, 2, 2]  # the bar grew and shrank: both paths were run
 
 
 async def test_help_lists_the_keys_and_the_tmux_clipboard(fake_datadog, launch_options) -> None:

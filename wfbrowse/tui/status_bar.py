@@ -114,7 +114,14 @@ class StatusBar(Widget):
     MESSAGE_LINES = 2  # a long error wraps onto a second line, never more
 
     def watch_message(self) -> None:
-        self.refresh(layout=True)
+        # Only a message that takes another number of lines moves the widgets above: one of
+        # the same height redraws this bar alone, rather than the whole screen's layout (3 to
+        # 6 ms with a 10 MB run shown, at every search match, copy or notice).
+        width, height = self.content_size
+        if width and height == len(self._message_lines(width)) + 1:
+            self.refresh()
+        else:
+            self.refresh(layout=True)
 
     def _message_lines(self, width: int) -> list[Text]:
         """The message wrapped to the width, at most MESSAGE_LINES rows (never zero rows, so
