@@ -509,6 +509,15 @@ def test_the_loader_reads_any_document_exactly(document: Any, ascii_only: bool) 
     assert same(loads_exact(b"\xef\xbb\xbf" + data), document)  # a byte-order mark too
 
 
+@FEW
+@given(
+    st.binary(max_size=40)
+    | st.builds(bytes.__add__, st.sampled_from([b" ", b"\n\t", b""]), st.binary(max_size=10))
+)
+def test_blank_bytes_are_told_as_a_strip_tells_them(data: bytes) -> None:
+    assert jsonload.is_blank(data) == (not data.strip())
+
+
 # -- escaping ------------------------------------------------------------------------------------
 @FEW
 @given(st.text(max_size=40) | st.sampled_from(TRICKY_TEXT))  # lone surrogates included

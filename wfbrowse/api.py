@@ -39,7 +39,7 @@ from wfbrowse.errors import (
     error_from_response,
     parse_error_body,
 )
-from wfbrowse.jsonload import MAX_NESTING, json_kind, loads_exact
+from wfbrowse.jsonload import MAX_NESTING, is_blank, json_kind, loads_exact
 from wfbrowse.ratelimit import RateLimit
 from wfbrowse.sites import is_loopback_url
 from wfbrowse.textsafe import escape_controls
@@ -389,7 +389,7 @@ def _mib(size: int) -> str:
 
 async def _parse_object(body: bytes, status: int) -> dict[str, Any]:
     """The body as a JSON object, checked strictly (the content-type is not trusted)."""
-    if not body.strip():
+    if is_blank(body):
         raise InvalidResponse(f"empty response body (HTTP {status})")
     try:
         if len(body) > _THREAD_PARSE_THRESHOLD:

@@ -286,6 +286,12 @@ def _nested_deeper_than(value: Any, data: bytes, limit: int) -> bool:
     return False
 
 
+def is_blank(data: bytes) -> bool:
+    """Whether the bytes are empty or only whitespace. Only bytes that start blank are
+    stripped to tell: a strip copies all of them (33 ms for 50 MB ending in a newline)."""
+    return not data[:1].strip() and not data.strip()
+
+
 def json_kind(value: Any) -> str:
     """What a parsed JSON value is, for messages: "an array", "a string"..."""
     if isinstance(value, list):
