@@ -27,7 +27,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from tests.bench.common import SUMMARY, isolated_env, median, trimmed_mean
+from tests.bench.common import SUMMARY, isolated_env, median, paired_ratios, trimmed_mean
 from tests.tmux import TmuxSession
 
 RUNS = 41
@@ -89,8 +89,8 @@ def measure(runs: int, warmup: int) -> tuple[list[float], list[float], list[floa
 def report(
     bare: list[float], ours: list[float], floor: list[float], runs: int, warmup: int
 ) -> dict[str, float]:
-    ratios = [o / b for o, b in zip(ours, bare, strict=True)]
-    floor_ratio = median([f / b for f, b in zip(floor, bare, strict=True)])
+    ratios = paired_ratios(ours, bare)
+    floor_ratio = median(paired_ratios(floor, bare))
     figures = {
         "bare_ms": median(bare) * 1000,
         "wfbrowse_ms": median(ours) * 1000,

@@ -105,6 +105,12 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def paired_ratios(tops: Sequence[float], bottoms: Sequence[float]) -> list[float]:
+    """Each round's time over the other app's in the same round: the machine's mood of the
+    moment weighs on both."""
+    return [top / bottom for top, bottom in zip(tops, bottoms, strict=True)]
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
