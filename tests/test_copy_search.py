@@ -196,6 +196,46 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
         assert len(app.query_one(JsonTreeView).model.rows) <= 10_001 + 1
 
 
+async def test_expand_all_draws_the_first_rows_before_the_rest_and_stops_at_another_key(
+    fake_datadog, launch_options, monkeypatch
+) -> None:
+    """`e` opens nodes in steps, each drawn: with the least step (one node) the first items
+    show open while the last are still folded; the cursor moved into what is still opening
+    stays on its node; it ends with everything open; `E` before the end folds for good."""
+    step = "wfbrowse.tui.json_tree_view.EXPAND_STEP_SECONDS"
+    monkeypatch.setattr(step, 0.0)
+    document = {"data": {"items": [{"n": i, "tags": ["a", "b"]} for i in range(1000)]}}
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        await pilot.press("g", "e")
+        await pilot.pause()
+        assert "▾ [0]: {2 keys}" in screen_text(app)  # drawn before the end
+        await pilot.press("G")
+        await pilot.pause()
+        assert tree.model.expansion is not None  # `G` moved the cursor only: still going
+        assert "▸ [999]: {2 keys}" in screen_text(app)
+        monkeypatch.setattr(step, 60.0)  # the rest in one step
+        for _ in range(100):
+            if tree.model.expansion is None:
+                break
+            await pilot.pause(0.02)
+        # Rows went in above the cursor meanwhile: it stayed on the last item, now open.
+        assert path_line(app) == ".data.items[999]"
+        assert "▾ [999]: {2 keys}" in screen_text(app)
+        assert len(tree.model.rows) == 2 + 1000 * 5
+
+        monkeypatch.setattr(step, 0.0)
+        await pilot.press("E", "g", "e")
+        assert tree.model.expansion is not None
+        await pilot.press("E")
+        await pilot.pause(0.2)
+        assert "▸ data: {1 key}" in screen_text(app)
+        assert len(tree.model.rows) == 1  # folded for good: nothing opened after the E
+
+
 async def test_folds_draw_what_a_full_layout_draws(fake_datadog, launch_options) -> None:
     """The tree lays out the screen only when its scrollbar comes or goes: after each key, the
     screen (scrollbar thumb, scroll position, rows) must be what a full layout then draws."""

@@ -9,6 +9,7 @@ from wfbrowse import jsontree
 from wfbrowse.jsontree import (
     CHUNK,
     PREVIEW_CHARS,
+    Expansion,
     FlatTree,
     Node,
     Part,
@@ -17,6 +18,7 @@ from wfbrowse.jsontree import (
     expand_to_depth,
     is_truncated,
     label_parts,
+    reveal,
 )
 
 
@@ -608,3 +610,34 @@ def test_a_big_fold_puts_its_rows_back_and_forgets_them_after_a_bulk_change() ->
     tree.collapse(0)
     expand_to_depth(tree, 2, 10**6)
     assert paths(tree) == [("outer",), ("outer", "items")]
+
+
+STOPPERS = {
+    "collapsing the node": lambda tree: tree.collapse(0),
+    "expanding another": lambda tree: tree.expand(len(tree.rows) - 1),
+    "E": collapse_all,
+    "a depth": lambda tree: expand_to_depth(tree, 2, 10**6),
+    "reveal": lambda tree: reveal(tree, ("b", "deep", "x")),
+    "another e": lambda tree: Expansion(tree, len(tree.rows) - 1, 10**6).step(),
+    "close": lambda tree: tree.close(),
+}
+
+
+@pytest.mark.parametrize("stopper", STOPPERS.values(), ids=list(STOPPERS))
+def test_any_other_change_of_the_folds_stops_an_expansion_where_it_is(stopper: Any) -> None:
+    document = {
+        "a": [{"n": i, "tags": ["x", "y"]} for i in range(50)],
+        "b": {"deep": {"x": [1, 2]}},
+    }
+    tree = FlatTree(document)
+    expansion = Expansion(tree, 0, 10**6)
+    expansion.step(0)
+    expansion.step(0)  # `a` and its first item open, the other items folded
+    assert tree.expansion is expansion and not expansion.done
+    assert paths(tree)[:4] == [("a",), ("a", 0), ("a", 0, "n"), ("a", 0, "tags")]
+    assert ("a", 1, "n") not in paths(tree)
+    stopper(tree)
+    assert tree.expansion is not expansion
+    after = paths(tree)
+    assert expansion.step() == 0 and expansion.done
+    assert paths(tree) == after  # nothing opened after the change

@@ -32,6 +32,7 @@ from wfbrowse.jsonpath import jq_path, json_pointer
 from wfbrowse.jsontree import (
     CHUNK,
     PREVIEW_CHARS,
+    Expansion,
     FlatTree,
     Node,
     Query,
@@ -224,7 +225,9 @@ def fold_at_random(document: Any, data: st.DataObject) -> None:
     assert_rows_consistent(tree)
     for _ in range(data.draw(st.integers(0, 12))):
         operation = data.draw(
-            st.sampled_from(["expand", "collapse", "toggle", "all", "depth", "fold", "reveal"])
+            st.sampled_from(
+                ["expand", "collapse", "toggle", "all", "depth", "fold", "reveal", "e", "step"]
+            )
         )
         row = data.draw(st.integers(0, max(0, len(tree.rows) - 1)))
         if not tree.rows:
@@ -241,6 +244,11 @@ def fold_at_random(document: Any, data: st.DataObject) -> None:
             assert shown >= 0
         elif operation == "depth":
             expand_to_depth(tree, data.draw(st.integers(1, 6)), data.draw(st.integers(0, 40)))
+        elif operation == "e":  # an `e` that the app would go on with after a frame
+            Expansion(tree, row, data.draw(st.integers(0, 40))).step(0)
+        elif operation == "step":  # the next step of the `e` still going, if one is
+            if tree.expansion is not None:
+                tree.expansion.step(0)
         elif operation == "fold":
             collapse_all(tree)
             if isinstance(document, (dict, list)):
@@ -268,6 +276,37 @@ def fold_at_random(document: Any, data: st.DataObject) -> None:
                 assert node.depth == 0
             else:
                 assert tree.rows[parent] is node.parent
+
+
+@FEW
+@given(documents, st.data())
+def test_an_expansion_in_steps_ends_where_one_in_a_go_does(
+    document: Any, data: st.DataObject
+) -> None:
+    """`e` opens nodes in steps, the tree right after each; the least step (one node) ends
+    with the rows and the verdict on the cap of the whole expansion done at once."""
+    with mock.patch.object(jsontree, "CHUNK", data.draw(st.sampled_from([2, CHUNK]))):
+        whole, stepped = FlatTree(document), FlatTree(document)
+        opened = data.draw(st.lists(st.integers(0, 30), max_size=4))
+        for tree in (whole, stepped):  # some nodes open before, as a user leaves them
+            for row in opened:
+                if row < len(tree.rows):
+                    tree.expand(row)
+        if not whole.rows:
+            return
+        row = data.draw(st.integers(0, len(whole.rows) - 1))
+        cap = data.draw(st.integers(0, 60))
+        shown, capped = expand_all(whole, row, cap)
+        expansion = Expansion(stepped, row, cap)
+        steps = 0
+        while not expansion.done:
+            expansion.step(0)
+            assert_rows_consistent(stepped)
+            steps += 1
+        assert [node.path for node in stepped.rows] == [node.path for node in whole.rows]
+        assert (stepped.rows[row].shown, expansion.capped) == (shown, capped)
+        assert stepped.expansion is None and expansion.step(0) == 0
+        assert steps <= 1 + sum(1 for node in stepped.rows if node.expanded)
 
 
 def _keys(document: Any) -> list[Any]:

@@ -19,6 +19,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import islice
+from time import perf_counter
 from typing import Any, NamedTuple, overload
 
 from wfbrowse.textsafe import escape_controls, shorten
@@ -242,6 +243,8 @@ class FlatTree:
             self.root.children = [Node(None, document, self.root, 0)]
             self.root.shown = 1
         self.rows = Rows(self.root)
+        # An `e` still opening nodes in steps; every other change of the folds stops it.
+        self.expansion: Expansion | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -262,6 +265,7 @@ class FlatTree:
         """Break the parent/child links of every node built, so that plain reference
         counting frees the tree at once, without waiting for the cycle collector (which
         the app keeps away from big documents, see `JsonTreeView.load`)."""
+        self.expansion = None
         stack = [self.root]
         while stack:
             node = stack.pop()
@@ -303,6 +307,7 @@ class FlatTree:
 
     def expand(self, row: int) -> int:
         """Expand the node at `row`; returns how many rows appeared."""
+        self.expansion = None
         node = self.rows[row]
         if node.expanded or not node.is_container:
             return 0
@@ -315,6 +320,7 @@ class FlatTree:
 
     def collapse(self, row: int) -> int:
         """Collapse the node at `row`; returns how many rows disappeared."""
+        self.expansion = None
         node = self.rows[row]
         if not node.expanded:
             return 0
@@ -651,52 +657,102 @@ def iter_matches(document: Any, query: Query) -> Iterator[tuple[Key, ...]]:
 
 
 # -- folding many nodes at once ----------------------------------------------------------------
-def _expand_under(tree: FlatTree, node: Node, cap: int) -> tuple[list[Node], bool]:
-    """Mark containers under `node` (itself included) expanded, depth first, until `cap`
-    rows would be shown under it. Returns the open nodes it went through, parents first
-    (those whose count may have changed), and whether the cap stopped it."""
-    if not node.is_container:
-        return [], False
-    shown = 0
-    visited: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        children = build_children(current)
-        if not current.expanded:
-            if shown + len(children) > cap:
-                return visited, True
-            tree._open(current)
-        visited.append(current)
-        shown += len(children)
-        # Only the containers go on the stack: most children are leaves, and a property
-        # call to tell each one apart was a fifth of an `e` of 10,000 rows. (`is_container`,
-        # inlined: a range, or a non-empty object or array.)
-        stack.extend(
-            [
-                child
-                for child in reversed(children)
-                if child.span is not None or (isinstance(child.value, (dict, list)) and child.value)
-            ]
-        )
-    return visited, False
+def _containers(children: list[Node]) -> Iterator[Node]:
+    """The children that can open: ranges, and non-empty objects and arrays. (`is_container`,
+    inlined: most children are leaves, and a property call to tell each one apart was a
+    fifth of an `e` of 10,000 rows.)"""
+    return iter(
+        [
+            child
+            for child in children
+            if child.span is not None or (isinstance(child.value, (dict, list)) and child.value)
+        ]
+    )
+
+
+class Expansion:
+    """`e` on one node: everything under it opened, depth first, nodes built as needed, until
+    opening the next container would show more than `cap` rows under the node.
+
+    Done in steps (`step`), each leaving the tree consistent, so that the app can draw the
+    first rows before it has built the rest: 10,000 rows opened at once were 25 to 50 ms of
+    work in a 50 MB run, and the first frame needs only a screenful. Any other change to the
+    tree's folds stops an expansion where it is (`FlatTree.expansion`): that change wins.
+    """
+
+    def __init__(self, tree: FlatTree, row: int, cap: int) -> None:
+        self.tree = tree
+        self.node = tree.rows[row]
+        self.cap = cap
+        self.capped = False  # whether the cap stopped it
+        # Rows listed under the node so far: the children of every node the walk went into.
+        self._counted = 0
+        # The walk's way down from the node: each open node with the containers among its
+        # children that it has not gone into yet. Empty until the first step.
+        self._path: list[tuple[Node, list[Node], Iterator[Node]]] = []
+        self.done = not self.node.is_container
+        tree.expansion = None if self.done else self  # one still going stops here
+
+    def _enter(self, node: Node) -> bool:
+        """Open the node (if its children fit under the cap) and put it on the path."""
+        children = build_children(node)
+        if not node.expanded:
+            if self._counted + len(children) > self.cap:
+                self.capped = True
+                return False
+            self.tree._open(node)
+        self._counted += len(children)
+        self._path.append((node, children, _containers(children)))
+        return True
+
+    def step(self, seconds: float | None = None) -> int:
+        """Go on for about `seconds` (to the end when None); returns how many rows appeared
+        under the node. Once stopped, by the cap or by another change, it does nothing."""
+        if self.tree.expansion is not self:
+            self.done = True
+        if self.done:
+            return 0
+        before = self.node.shown
+        deadline = None if seconds is None else perf_counter() + seconds
+        path = self._path
+        going = bool(path) or self._enter(self.node)
+        while going and path:
+            child = next(path[-1][2], None)
+            if child is None:  # everything under the last node on the path is open
+                _count_open(path.pop())
+            elif not self._enter(child):
+                going = False  # the cap: what is open stays so, the rest stays folded
+            elif deadline is not None and perf_counter() >= deadline:
+                break
+        # The nodes still on the path have rows listed under them that are not counted yet.
+        for entry in reversed(path):
+            _count_open(entry)
+        if not going or not path:
+            path.clear()
+            self.done = True
+            self.tree.expansion = None
+        self.tree._grow(self.node, self.node.shown - before)
+        return self.node.shown - before
+
+
+def _count_open(entry: tuple[Node, list[Node], Iterator[Node]]) -> None:
+    node, children, _ = entry
+    node.shown = len(children) + sum(child.shown for child in children)
+    node.offsets = None
 
 
 def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:
     """Expand everything under the node at `row` (building nodes as needed), stopping before
-    more than `cap` rows would be shown under it. Returns (rows under it, capped)."""
-    node = tree.rows[row]
-    before = node.shown
-    # Only the nodes it went through are counted again: what it left open before, and did
-    # not reach, may hold hundreds of thousands of rows whose counts are right.
-    visited, capped = _expand_under(tree, node, cap)
-    _count(visited)
-    tree._grow(node, node.shown - before)
-    return node.shown, capped
+    more than `cap` rows would be shown under it, all at once. Returns (rows under it,
+    capped)."""
+    expansion = Expansion(tree, row, cap)
+    expansion.step()
+    return expansion.node.shown, expansion.capped
 
 
 def collapse_all(tree: FlatTree) -> None:
     """Fold every node: only the document's top level stays in view."""
+    tree.expansion = None
     tree.epoch += 1
     tree._open(tree.root)  # the top level, folded; what is under it, in a past epoch
     _recount(tree.root)

@@ -21,6 +21,10 @@ Each op is timed three ways:
 
 The target (under 50 ms) is read on `drawn`, the moment the user would see the result.
 Collections of the cycle collector that fall inside an op are timed too (`gc`).
+
+`e` opens nodes in steps of a few milliseconds, each drawn before the next: its `work` and
+`drawn` are those of the first step, which puts the rows below the cursor on screen. For an
+`e` with steps left, the time to the frame of its last step is shown too (`complete`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from textual.widgets import Input
 
 from tests.bench.common import SUMMARY, machine_stalls, proc_status, use_isolated_env_here
 from tests.bench.generate import INSTANCE_ID, MB, WORKFLOW_ID, instance_file, late_record_id
+from wfbrowse.jsontree import Expansion
 
 TARGET_MS = 50.0
 BULK_KINDS = ("e (", "E (")  # ops on everything under a node, or on everything
@@ -52,14 +57,25 @@ OUTPUTS = ("data", "attributes", "outputs")
 
 # -- timing --------------------------------------------------------------------------------------
 class Clock:
-    """When the app rendered its frames (`App._display` wrapped on the instance), and how
-    long the cycle collector has run in all (`gc.callbacks`)."""
+    """When the app rendered its frames (`App._display` wrapped on the instance), when the
+    steps of `e` ended (`Expansion.step` wrapped), and how long the cycle collector has run
+    in all (`gc.callbacks`)."""
 
     def __init__(self, app: Any) -> None:
         self.frames: list[float] = []
+        self.step_ends: list[float] = []
         self.gc_time = 0.0
         self._gc_start = 0.0
         display = app._display
+        self._step = step = Expansion.step
+
+        def timed_step(expansion: Expansion, seconds: float | None = None) -> int:
+            try:
+                return step(expansion, seconds)
+            finally:
+                self.step_ends.append(time.perf_counter())
+
+        Expansion.step = timed_step  # type: ignore[method-assign]
 
         def _display(screen: Any, renderable: Any) -> None:
             display(screen, renderable)
@@ -77,6 +93,7 @@ class Clock:
 
     def close(self) -> None:
         gc.callbacks.remove(self._on_gc)
+        Expansion.step = self._step  # type: ignore[method-assign]
 
     def drawn_after(self, start: float) -> float | None:
         return next((t - start for t in self.frames if t > start), None)
@@ -91,6 +108,9 @@ class Op:
     pilot: float
     gc: float
     rows: int
+    # `e` opens nodes in steps, each drawn (see JsonTreeView.action_expand_all): to the
+    # frame of the last step, ms; None for ops done in one step.
+    complete: float | None = None
 
 
 async def frame(pilot: Pilot[None]) -> None:
@@ -105,8 +125,8 @@ def paint(tree: Any) -> None:
 
 async def timed(
     pilot: Pilot[None], clock: Clock, tree: Any, row: int, action: Callable[[], Any] | str
-) -> tuple[float, float | None, float, float]:
-    """(work, drawn, pilot, gc) in ms for one action with the cursor on `row`."""
+) -> tuple[float, float | None, float, float, float | None]:
+    """(work, drawn, pilot, gc, complete) in ms for one action with the cursor on `row`."""
     tree.cursor_row = row
     await frame(pilot)
     gc_before = clock.gc_time
@@ -115,6 +135,7 @@ async def timed(
         getattr(tree, f"action_{action}")()
     else:
         action()
+    going = tree.model.expansion is not None  # an `e` with steps left after the first
     paint(tree)
     work = time.perf_counter() - start
     # The app draws on its own refresh timer, as it does in a terminal; the pilot's pause
@@ -123,6 +144,16 @@ async def timed(
     deadline = start + 2.0
     while clock.drawn_after(start) is None and time.perf_counter() < deadline:
         await asyncio.sleep(0.0005)
+    complete = None
+    if going:  # the other steps, each after the frame of the one before: to the last's
+        deadline = time.perf_counter() + 10.0
+        while tree.model.expansion is not None and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        last_step = clock.step_ends[-1]
+        while clock.drawn_after(last_step) is None and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        drawn_last = clock.drawn_after(last_step)
+        complete = None if drawn_last is None else (last_step - start + drawn_last) * 1000
     await frame(pilot)
     end = time.perf_counter()
     drawn = clock.drawn_after(start)  # no frame can come while the action itself runs
@@ -131,6 +162,7 @@ async def timed(
         None if drawn is None else drawn * 1000,
         (end - start) * 1000,
         (clock.gc_time - gc_before) * 1000,
+        complete,
     )
 
 
@@ -261,8 +293,10 @@ class TreeBench:
         self.ops: list[Op] = []
 
     async def op(self, kind: str, state: str, row: int, action: Callable[[], Any] | str) -> Op:
-        work, drawn, pilot, collected = await timed(self.pilot, self.clock, self.tree, row, action)
-        result = Op(kind, state, work, drawn, pilot, collected, len(self.tree.model.rows))
+        work, drawn, pilot, collected, complete = await timed(
+            self.pilot, self.clock, self.tree, row, action
+        )
+        result = Op(kind, state, work, drawn, pilot, collected, len(self.tree.model.rows), complete)
         self.ops.append(result)
         return result
 
@@ -299,7 +333,8 @@ class TreeBench:
         """`e` on every range of the big containers (each is under the cap), then on every
         collapsed container left, from the last row up, until nothing is folded. A press the
         cap stops is followed by presses inside what it opened.
-        Returns (presses, presses stopped by the cap, work of every press in ms)."""
+        Returns (presses, presses stopped by the cap, work of every press in ms: the
+        action, which is the first of its steps)."""
         from wfbrowse.tui import json_tree_view
 
         tree, model = self.tree, self.tree.model
@@ -310,13 +345,12 @@ class TreeBench:
         ]
         tree._changed()
         await frame(self.pilot)
-        stopped: list[bool] = []
-        expand_all = json_tree_view.expand_all
+        made: list[Expansion] = []
 
-        def counting(*args: Any) -> tuple[int, bool]:
-            shown, capped = expand_all(*args)
-            stopped.append(capped)
-            return shown, capped
+        class Recorded(Expansion):
+            def __init__(self, *args: Any) -> None:
+                super().__init__(*args)
+                made.append(self)
 
         works: list[float] = []
 
@@ -329,10 +363,13 @@ class TreeBench:
             start = time.perf_counter()
             tree.action_expand_all()
             works.append((time.perf_counter() - start) * 1000)
+            if not made[-1].done:  # the steps left, at once (the app's would wait for frames)
+                made[-1].step()
+                tree._changed()
             if len(works) % 50 == 0:
                 await frame(self.pilot)
 
-        json_tree_view.expand_all = counting  # type: ignore[assignment]
+        json_tree_view.Expansion = Recorded  # type: ignore[misc]
         try:
             for node in reversed(ranges):  # from the bottom: rows above keep their places
                 await press(model.row_of(node))
@@ -345,14 +382,14 @@ class TreeBench:
                 await press(row)
                 if not node.expanded:
                     raise RuntimeError(f"e could not open {node!r}: over the cap on its own")
-                if stopped[-1]:
+                if made[-1].capped:
                     row = model._subtree_end(row) - 1  # walk back up through what it opened
                 else:
                     row -= 1
         finally:
-            json_tree_view.expand_all = expand_all  # type: ignore[assignment]
+            json_tree_view.Expansion = Expansion  # type: ignore[misc]
         await frame(self.pilot)
-        return len(works), sum(stopped), works
+        return len(works), sum(expansion.capped for expansion in made), works
 
 
 async def load_and_fetch(app: Any, pilot: Pilot[None], body: bytes, runs: int) -> dict[str, float]:
@@ -679,6 +716,13 @@ def report(size_mb: int, result: dict[str, Any]) -> None:
         print(
             f"    {op.drawn or 0:7.1f} ms drawn, {op.work:7.1f} ms work, gc {op.gc:5.1f} ms"
             f"  {op.kind} [{op.state.split()[0]}, {op.rows:,} rows]"
+        )
+    stepped = sorted(op.complete for op in ops if op.complete is not None)
+    if stepped:
+        print(
+            f"  e in steps: {len(stepped)} of the ops had steps left after their first frame; "
+            f"to the frame of the last step: median {statistics.median(stepped):.1f} ms, "
+            f"worst {stepped[-1]:.1f} ms"
         )
     drawn_all = [op.drawn for op in ops if op.drawn is not None]
     print(

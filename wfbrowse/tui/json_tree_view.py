@@ -24,10 +24,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from wfbrowse.jsontree import (
+    Expansion,
     FlatTree,
     Node,
     collapse_all,
-    expand_all,
     expand_to_depth,
     label_parts,
     reveal,
@@ -41,6 +41,11 @@ MAX_INDENT_LEVELS = 40  # deeper rows show their depth as a number instead of a 
 # The most rows one "expand everything" or "expand to depth" may add: building and listing
 # 20,000 took 36 ms of a 10 MB run's nodes alone, 50 ms and more with the frame drawn.
 EXPAND_CAP = 10_000
+# An `e` opens nodes for about this long before the app draws what it has, then goes on
+# after that frame (see `jsontree.Expansion`): the first rows below the cursor are on screen
+# after one step, whatever the rest costs. 10,000 rows in one go were 25 to 50 ms of work in
+# a 50 MB run, before the frame.
+EXPAND_STEP_SECONDS = 0.008
 
 
 # Once expands have shown this many rows since the last freeze, they built enough nodes to
@@ -260,6 +265,7 @@ class JsonTreeView(ScrollView, can_focus=True):
     def detach(self) -> FlatTree:
         """Hand over the current tree (to keep it for later) and start from an empty one."""
         model = self.model
+        model.expansion = None  # an `e` still going stops where it is
         self.model = FlatTree({})
         self.changed = set()
         return model
@@ -423,16 +429,35 @@ class JsonTreeView(ScrollView, can_focus=True):
 
     @frame_first
     def action_expand_all(self) -> None:
-        """`e`: everything under the cursor, nodes built as needed, up to EXPAND_CAP rows."""
+        """`e`: everything under the cursor, nodes built as needed, up to EXPAND_CAP rows;
+        in steps, each drawn when done (see EXPAND_STEP_SECONDS)."""
         if self.cursor_node is None or not self.cursor_node.is_container:
             return
-        shown, capped = expand_all(self.model, self.cursor_row, EXPAND_CAP)
-        self._changed(shown)  # many new nodes: kept off the collector's way too
-        if capped:
+        self._expansion_step(Expansion(self.model, self.cursor_row, EXPAND_CAP))
+
+    @frame_first
+    def _expansion_step(self, expansion: Expansion) -> None:
+        if expansion.tree is not self.model or expansion.tree.expansion is not expansion:
+            return  # another run is shown now, or another change of the folds stopped it
+        cursor = self.cursor_node
+        shown = expansion.step(EXPAND_STEP_SECONDS)
+        # The cursor may have moved down into what is still opening since the last step:
+        # rows went in above it then. It stays on its node, where it was on the screen.
+        moved = self.model.row_of(cursor) if shown and cursor is not None else None
+        if moved is not None and moved != self.cursor_row:
+            self.sync_size()  # the scroll range first
+            self.scroll_to(
+                y=self.scroll_offset.y + moved - self.cursor_row, animate=False, immediate=True
+            )
+            self.set_reactive(JsonTreeView.cursor_row, moved)
+        self._changed(shown)  # kept off the collector's way too
+        if not expansion.done:
+            self.call_after_refresh(self._expansion_step, expansion)
+        elif expansion.capped:
             self.post_message(
                 self.Notice(
-                    f"expanded {shown:,} rows and stopped there (at most {EXPAND_CAP:,} at "
-                    "once): open a range or a child and press e again"
+                    f"expanded {expansion.node.shown:,} rows and stopped there (at most "
+                    f"{EXPAND_CAP:,} at once): open a range or a child and press e again"
                 )
             )
 
