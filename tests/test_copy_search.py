@@ -191,7 +191,10 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("g", "e")
-        await pilot.pause()
+        for _ in range(100):  # said once its last step is done
+            if "and stopped there" in screen_text(app):
+                break
+            await pilot.pause(0.02)
         assert "and stopped there (at most 10,000 at once)" in screen_text(app)
         assert len(app.query_one(JsonTreeView).model.rows) <= 10_001 + 1
 
@@ -211,7 +214,10 @@ async def test_expand_all_draws_the_first_rows_before_the_rest_and_stops_at_anot
         await settle(app, pilot)
         tree = app.query_one(JsonTreeView)
         await pilot.press("g", "e")
-        await pilot.pause()
+        for _ in range(100):
+            if "▾ [0]: {2 keys}" in screen_text(app):
+                break
+            await pilot.pause(0.01)
         assert "▾ [0]: {2 keys}" in screen_text(app)  # drawn before the end
         await pilot.press("G")
         await pilot.pause()
