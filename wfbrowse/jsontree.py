@@ -427,9 +427,14 @@ def _count(order: list[Node]) -> None:
     """Work `shown` out again for these open nodes, listed parents before their children;
     the open nodes under them that are not listed have theirs right."""
     for current in reversed(order):  # children before their parents
-        children = current.children or []
-        current.shown = len(children) + sum(child.shown for child in children)
-        current.offsets = None
+        _count_one(current)
+
+
+def _count_one(node: Node) -> None:
+    """Work `shown` out again for one open node whose open children have theirs right."""
+    children = node.children or []
+    node.shown = len(children) + sum(child.shown for child in children)
+    node.offsets = None
 
 
 # -- labels ----------------------------------------------------------------------------------
@@ -689,9 +694,15 @@ class Expansion:
         self._counted = 0
         # The walk's way down from the node: each open node with the containers among its
         # children that it has not gone into yet. Empty until the first step.
-        self._path: list[tuple[Node, list[Node], Iterator[Node]]] = []
-        self.done = not self.node.is_container
-        tree.expansion = None if self.done else self  # one still going stops here
+        self._path: list[tuple[Node, Iterator[Node]]] = []
+        # One still going stops here; this one is done at once if there is nothing to open.
+        tree.expansion = self if self.node.is_container else None
+
+    @property
+    def done(self) -> bool:
+        """Whether it has ended: everything opened, the cap reached, or stopped by another
+        change of the folds."""
+        return self.tree.expansion is not self
 
     def _enter(self, node: Node) -> bool:
         """Open the node (if its children fit under the cap) and put it on the path."""
@@ -702,14 +713,12 @@ class Expansion:
                 return False
             self.tree._open(node)
         self._counted += len(children)
-        self._path.append((node, children, _containers(children)))
+        self._path.append((node, _containers(children)))
         return True
 
     def step(self, seconds: float | None = None) -> int:
         """Go on for about `seconds` (to the end when None); returns how many rows appeared
         under the node. Once stopped, by the cap or by another change, it does nothing."""
-        if self.tree.expansion is not self:
-            self.done = True
         if self.done:
             return 0
         before = self.node.shown
@@ -717,28 +726,21 @@ class Expansion:
         path = self._path
         going = bool(path) or self._enter(self.node)
         while going and path:
-            child = next(path[-1][2], None)
+            child = next(path[-1][1], None)
             if child is None:  # everything under the last node on the path is open
-                _count_open(path.pop())
+                _count_one(path.pop()[0])
             elif not self._enter(child):
                 going = False  # the cap: what is open stays so, the rest stays folded
             elif deadline is not None and perf_counter() >= deadline:
                 break
         # The nodes still on the path have rows listed under them that are not counted yet.
-        for entry in reversed(path):
-            _count_open(entry)
+        for node, _ in reversed(path):
+            _count_one(node)
         if not going or not path:
             path.clear()
-            self.done = True
             self.tree.expansion = None
         self.tree._grow(self.node, self.node.shown - before)
         return self.node.shown - before
-
-
-def _count_open(entry: tuple[Node, list[Node], Iterator[Node]]) -> None:
-    node, children, _ = entry
-    node.shown = len(children) + sum(child.shown for child in children)
-    node.offsets = None
 
 
 def expand_all(tree: FlatTree, row: int, cap: int) -> tuple[int, bool]:

@@ -437,7 +437,7 @@ class JsonTreeView(ScrollView, can_focus=True):
 
     @frame_first
     def _expansion_step(self, expansion: Expansion) -> None:
-        if expansion.tree is not self.model or expansion.tree.expansion is not expansion:
+        if expansion.tree is not self.model or expansion.done:
             return  # another run is shown now, or another change of the folds stopped it
         cursor = self.cursor_node
         shown = expansion.step(EXPAND_STEP_SECONDS)
