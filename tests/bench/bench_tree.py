@@ -58,18 +58,21 @@ OUTPUTS = ("data", "attributes", "outputs")
 # -- timing --------------------------------------------------------------------------------------
 class Clock:
     """When the app rendered its frames (`App._display` wrapped on the instance), when the
-    steps of `e` ended (`Expansion.step` wrapped), and how long the cycle collector has run
-    in all (`gc.callbacks`)."""
+    steps of `e` ended and which expansions they were of (`Expansion.step` wrapped), and how
+    long the cycle collector has run in all (`gc.callbacks`)."""
 
     def __init__(self, app: Any) -> None:
         self.frames: list[float] = []
         self.step_ends: list[float] = []
+        self.expansions: list[Expansion] = []  # each `e`, in order (its first step runs at once)
         self.gc_time = 0.0
         self._gc_start = 0.0
         display = app._display
         self._step = step = Expansion.step
 
         def timed_step(expansion: Expansion, seconds: float | None = None) -> int:
+            if not self.expansions or self.expansions[-1] is not expansion:
+                self.expansions.append(expansion)
             try:
                 return step(expansion, seconds)
             finally:
@@ -97,6 +100,12 @@ class Clock:
 
     def drawn_after(self, start: float) -> float | None:
         return next((t - start for t in self.frames if t > start), None)
+
+    async def frame_after(self, moment: float, deadline: float) -> float | None:
+        """Seconds from `moment` to the first frame after it, waited for until `deadline`."""
+        while self.drawn_after(moment) is None and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        return self.drawn_after(moment)
 
 
 @dataclass
@@ -141,18 +150,14 @@ async def timed(
     # The app draws on its own refresh timer, as it does in a terminal; the pilot's pause
     # would also wait for every widget to answer a callback and for the process to look idle
     # before forcing a frame, which is not what a user waits for.
-    deadline = start + 2.0
-    while clock.drawn_after(start) is None and time.perf_counter() < deadline:
-        await asyncio.sleep(0.0005)
+    await clock.frame_after(start, start + 2.0)
     complete = None
     if going:  # the other steps, each after the frame of the one before: to the last's
         deadline = time.perf_counter() + 10.0
         while tree.model.expansion is not None and time.perf_counter() < deadline:
             await asyncio.sleep(0.0005)
         last_step = clock.step_ends[-1]
-        while clock.drawn_after(last_step) is None and time.perf_counter() < deadline:
-            await asyncio.sleep(0.0005)
-        drawn_last = clock.drawn_after(last_step)
+        drawn_last = await clock.frame_after(last_step, deadline)
         complete = None if drawn_last is None else (last_step - start + drawn_last) * 1000
     await frame(pilot)
     end = time.perf_counter()
@@ -335,8 +340,6 @@ class TreeBench:
         cap stops is followed by presses inside what it opened.
         Returns (presses, presses stopped by the cap, work of every press in ms: the
         action, which is the first of its steps)."""
-        from wfbrowse.tui import json_tree_view
-
         tree, model = self.tree, self.tree.model
         ranges = [
             node
@@ -345,13 +348,7 @@ class TreeBench:
         ]
         tree._changed()
         await frame(self.pilot)
-        made: list[Expansion] = []
-
-        class Recorded(Expansion):
-            def __init__(self, *args: Any) -> None:
-                super().__init__(*args)
-                made.append(self)
-
+        first = len(self.clock.expansions)  # the climb's presses are those from here on
         works: list[float] = []
 
         async def press(row: int) -> None:
@@ -363,33 +360,31 @@ class TreeBench:
             start = time.perf_counter()
             tree.action_expand_all()
             works.append((time.perf_counter() - start) * 1000)
-            if not made[-1].done:  # the steps left, at once (the app's would wait for frames)
-                made[-1].step()
+            expansion = self.clock.expansions[-1]
+            if not expansion.done:  # the steps left, at once (the app's would wait for frames)
+                expansion.step()
                 tree._changed()
             if len(works) % 50 == 0:
                 await frame(self.pilot)
 
-        json_tree_view.Expansion = Recorded  # type: ignore[misc]
-        try:
-            for node in reversed(ranges):  # from the bottom: rows above keep their places
-                await press(model.row_of(node))
-            row = len(model.rows) - 1
-            while row >= 0:
-                node = model.rows[row]
-                if not node.is_container or node.expanded:
-                    row -= 1
-                    continue
-                await press(row)
-                if not node.expanded:
-                    raise RuntimeError(f"e could not open {node!r}: over the cap on its own")
-                if made[-1].capped:
-                    row = model._subtree_end(row) - 1  # walk back up through what it opened
-                else:
-                    row -= 1
-        finally:
-            json_tree_view.Expansion = Expansion  # type: ignore[misc]
+        for node in reversed(ranges):  # from the bottom: rows above keep their places
+            await press(model.row_of(node))
+        row = len(model.rows) - 1
+        while row >= 0:
+            node = model.rows[row]
+            if not node.is_container or node.expanded:
+                row -= 1
+                continue
+            await press(row)
+            if not node.expanded:
+                raise RuntimeError(f"e could not open {node!r}: over the cap on its own")
+            if self.clock.expansions[-1].capped:
+                row = model._subtree_end(row) - 1  # walk back up through what it opened
+            else:
+                row -= 1
         await frame(self.pilot)
-        return len(works), sum(expansion.capped for expansion in made), works
+        capped = sum(expansion.capped for expansion in self.clock.expansions[first:])
+        return len(works), capped, works
 
 
 async def load_and_fetch(app: Any, pilot: Pilot[None], body: bytes, runs: int) -> dict[str, float]:
