@@ -131,16 +131,13 @@ def _verdict(value: Any, data: bytes) -> bytes:
     # no number was rounded, and the 19-digit scan is not needed.
     if (written is None or written.big_numbers) and _has_long_digit_run(data):
         return _REPARSE
-    # orjson writes at most 254 levels: a document it wrote back needs no walk.
-    if written is None and _nested_deeper_than(value, data, MAX_NESTING):
-        return _TOO_DEEP
-    return _EXACT
+    return _TOO_DEEP if _too_deep(value, data, written) else _EXACT
 
 
 def _json_exact(data: bytes) -> Any:
     """`json`'s reading of `data`, refused past MAX_NESTING levels (a RecursionError)."""
     value = _json_loads(data)
-    if _write_back(value) is None and _nested_deeper_than(value, data, MAX_NESTING):
+    if _too_deep(value, data, _write_back(value)):
         raise RecursionError(f"JSON nested deeper than {MAX_NESTING} levels")
     return value
 
@@ -266,6 +263,12 @@ def _write_back(value: Any) -> _Written | None:
     except orjson.JSONEncodeError:
         return None
     return _Written(big_numbers=text.find(b"e+") != -1)
+
+
+def _too_deep(value: Any, data: bytes, written: _Written | None) -> bool:
+    """Whether the parsed `value` (read from `data`, `written` back) is nested deeper than
+    MAX_NESTING levels. orjson writes at most 254 levels: a value it wrote back needs no walk."""
+    return written is None and _nested_deeper_than(value, data, MAX_NESTING)
 
 
 def _nested_deeper_than(value: Any, data: bytes, limit: int) -> bool:
