@@ -37,6 +37,15 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def no_keys_hidden_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts, as a new process does, with no keys named to hide on screen (an app
+    names its keys for the rest of the process)."""
+    from wfbrowse import textsafe
+
+    monkeypatch.setattr(textsafe, "_keys_on_screen", ())
+
+
 @pytest.fixture
 def fake_datadog() -> Iterator[FakeDatadog]:
     """An empty loopback server: tests script exactly what it answers."""

@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
 from keyring.compat import properties
 from keyring.errors import InitError, PasswordDeleteError, PasswordSetError
@@ -21,10 +19,8 @@ from wfbrowse.credentials import (
     DEFAULT_PROFILE,
     ENVIRONMENT_SOURCE,
     SERVICE,
-    SHARED_RUN,
     Credentials,
     Resolution,
-    holds_part_of,
     resolve,
 )
 from wfbrowse.keystore import KeyringProblem, KeyStore, check_key
@@ -409,34 +405,3 @@ def test_a_locked_secret_service_is_a_problem_not_a_freeze(
     result = resolve({}, None, Config(), store)
     assert result.credentials is None and result.problem is not None
     assert resolve(ENV_KEYS, None, Config(), store).credentials is not None
-
-
-# -- a key, or a long part of one, in a text -------------------------------------------------
-def _shares_a_run(text: str, key: str) -> bool:
-    """Plain search, every window of the key: what `holds_part_of` must answer."""
-    if len(key) <= SHARED_RUN:
-        return bool(key) and key in text
-    return any(key[i : i + SHARED_RUN] in text for i in range(len(key) - SHARED_RUN + 1))
-
-
-def test_a_key_or_sixteen_characters_of_one_are_found_anywhere_in_a_text() -> None:
-    key = TEST_API_KEY
-    assert holds_part_of(f"a run echoing {key} in its output", [key])
-    assert holds_part_of(key[3 : 3 + SHARED_RUN], [key])
-    assert not holds_part_of(key[3 : 3 + SHARED_RUN - 1], [key])
-    assert not holds_part_of("no key here", [key, ""])  # an empty key is no key
-
-
-@given(
-    key=st.text(alphabet="0123456789abcdef", min_size=1, max_size=48),
-    before=st.text(alphabet="0123456789abcdefx", max_size=40),
-    after=st.text(alphabet="0123456789abcdefx", max_size=40),
-    start=st.integers(min_value=0, max_value=48),
-    length=st.integers(min_value=0, max_value=48),
-)
-@settings(max_examples=500, deadline=None)
-def test_holds_part_of_agrees_with_a_plain_search(
-    key: str, before: str, after: str, start: int, length: int
-) -> None:
-    text = before + key[start : start + length] + after
-    assert holds_part_of(text, [key]) == _shares_a_run(text, key)

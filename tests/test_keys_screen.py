@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.cassettes import INST, WF, load_interaction, serve
+from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction, serve
 from tests.screen import screen_text, settle
 from tests.tmux import TmuxSession, tmux_available
 from wfbrowse.keystore import KeyStore
@@ -86,6 +86,38 @@ async def test_first_run_without_keyring_offers_keys_for_this_session(
     assert request.header("DD-API-KEY") == API_KEY
     assert request.header("DD-APPLICATION-KEY") == APP_KEY
     assert not config_file().exists() or API_KEY not in config_file().read_text()
+
+
+async def test_keys_put_in_use_are_hidden_at_once_in_the_run_on_screen(
+    fake_datadog, real_keyring
+) -> None:
+    """A run showing keys that are not (yet) in use shows them; once they are in use, the
+    run on screen is drawn again with them hidden: tree, panel and path line."""
+    from tests.test_terminal_attacks import echoing_run, key_parts_on, path_line
+    from wfbrowse.credentials import Credentials
+    from wfbrowse.textsafe import KEY_HIDDEN
+
+    body = json.dumps(echoing_run(API_KEY, APP_KEY))
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    other = Credentials("other-api-key-" + "1" * 20, "other-app-key-" + "2" * 26, "test")
+    app = WfBrowseApp(options(fake_datadog, credentials=other, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("E", "g", "j", "e", "j", "j", "j", "j")  # `echo` open, its key member
+        await settle(app, pilot)
+        assert f"wf {API_KEY}" in screen_text(app)  # not the user's key: shown as it is
+        assert path_line(app) == f'.echo["{APP_KEY}"]'
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        await type_keys(app, pilot, API_KEY, APP_KEY)
+        await pilot.click("#save")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Datadog keys" not in screen  # saved and closed
+        assert key_parts_on(screen, API_KEY, APP_KEY) == []
+        assert f"wf {KEY_HIDDEN}" in screen
+        assert f'DD-API-KEY: "{KEY_HIDDEN}"' in screen
+        assert path_line(app) == f'.echo["{KEY_HIDDEN}"]'
 
 
 async def test_stored_keys_are_read_after_start_and_a_given_run_is_fetched(

@@ -25,6 +25,8 @@ from tests.conftest import TEST_API_KEY, TEST_APP_KEY
 from tests.screen import screen_text, settle
 from tests.tmux import TmuxSession, tmux_available
 from wfbrowse.demo.server import FakeDatadog
+from wfbrowse.key_runs import SHARED_RUN
+from wfbrowse.textsafe import KEY_HIDDEN
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.status_bar import StatusBar
 
@@ -354,6 +356,74 @@ async def test_choosing_a_run_with_a_hostile_id_shows_nothing_raw(
         await settle(app, pilot)
         assert raw_unsafe(app.query_one("#instance", Input).value) == []
         assert_nothing_raw(app)
+
+
+def echoing_run(api_key: str, app_key: str) -> dict[str, Any]:
+    """A run whose data echoes the keys: whole, in part, and as a member's name."""
+    return {
+        "data": {
+            "id": INST,
+            "type": "instances",
+            "attributes": {
+                "instanceStatus": {"detailsKind": "SUCCEEDED"},
+                "sourceForTemplating": {"name": f"wf {api_key}"},
+                "stepStateAssociations": [
+                    {"stepName": f"call with {api_key[4:24]}", "stepState": "SUCCEEDED"}
+                ],
+            },
+        },
+        "echo": {
+            "headers": {"DD-API-KEY": api_key, "DD-APPLICATION-KEY": app_key},
+            app_key: "a member named by the key",
+            "url": f"https://api.example/?key={api_key[:-4]}&page=2",
+            "short": api_key[-SHARED_RUN + 1 :],  # too short a part to give the key away
+            # Cut to the row's room between escapes (each ESC is 6 characters shown), in the key.
+            "log": f"{ESC}[0m" * 12 + api_key + "x" * 300,
+        },
+    }
+
+
+def key_parts_on(text: str, *keys: str) -> list[str]:
+    """Every stretch of SHARED_RUN characters of a key that `text` shows."""
+    return [
+        key[start : start + SHARED_RUN]
+        for key in keys
+        for start in range(len(key) - SHARED_RUN + 1)
+        if key[start : start + SHARED_RUN] in text
+    ]
+
+
+async def test_a_run_echoing_the_keys_in_use_shows_them_hidden_everywhere(
+    fake_datadog, launch_options
+) -> None:
+    body = json.dumps(echoing_run(TEST_API_KEY, TEST_APP_KEY))
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    keys = (TEST_API_KEY, TEST_APP_KEY)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert f"wf {KEY_HIDDEN}" in screen and f"call with {KEY_HIDDEN}" in screen  # summary
+        await pilot.press("E", "g", "j", "e")  # fold all, then everything under `echo`
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert key_parts_on(screen, *keys) == []
+        assert f'DD-API-KEY: "{KEY_HIDDEN}"' in screen
+        assert f'"https://api.example/?key={KEY_HIDDEN}&page=2"' in screen
+        assert f'short: "{TEST_API_KEY[-SHARED_RUN + 1 :]}"' in screen
+        assert 'log: "' + "\\u001b[0m" * 12 + KEY_HIDDEN + '…" (381 chars)' in screen
+        await pilot.press("j", "j", "j", "j")  # the member named by the key
+        await pilot.pause()
+        assert path_line(app) == f'.echo["{KEY_HIDDEN}"]'
+        await pilot.press("p")  # its path holds the key: not copied
+        await settle(app, pilot)
+        assert "not copied: the path holds one of your Datadog keys" in screen_text(app)
+        await pilot.press("k", "k", "k", "v")  # `headers`, in the value view
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert f'"DD-API-KEY": "{KEY_HIDDEN}"' in screen
+        assert key_parts_on(screen, *keys) == []
+        assert key_parts_on(app.export_screenshot(), *keys) == []
 
 
 # -- a real terminal -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ the OS keyring (see keystore.py, kept apart so that start-up does not load it).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -40,52 +40,6 @@ def masked(key: str) -> str:
     if len(key) < _MIN_LEN_TO_SHOW_TAIL:
         return "…"
     return "…" + key[-4:]
-
-
-# A text that shares this many characters in a row with a key holds too much of it to copy.
-# (Sixteen hex digits are 64 bits: no run that long matches a key by chance.)
-SHARED_RUN = 16
-_CHUNK = SHARED_RUN // 2
-
-
-def holds_part_of(text: str, secrets: Iterable[str]) -> bool:
-    """Whether `text` holds any secret, or SHARED_RUN characters in a row of one.
-
-    A run that long always holds a whole chunk of the secret cut at a multiple of
-    SHARED_RUN // 2, so each chunk is looked for (a fast `str.find`) and each place it
-    occurs is widened to the longest run the text and the secret share.
-    """
-    for secret in secrets:
-        if not secret:
-            continue
-        if len(secret) <= SHARED_RUN:
-            if secret in text:
-                return True
-            continue
-        for start in range(0, len(secret) - _CHUNK + 1, _CHUNK):
-            chunk = secret[start : start + _CHUNK]
-            at = text.find(chunk)
-            while at != -1:
-                if _shared_run(text, at, secret, start) >= SHARED_RUN:
-                    return True
-                at = text.find(chunk, at + 1)
-    return False
-
-
-def _shared_run(text: str, at: int, secret: str, start: int) -> int:
-    """How long the run is that `text` at `at` and `secret` at `start` share, widened both
-    ways from the _CHUNK characters known to match there."""
-    before = 0
-    while before < start and before < at and text[at - before - 1] == secret[start - before - 1]:
-        before += 1
-    after = _CHUNK
-    while (
-        start + after < len(secret)
-        and at + after < len(text)
-        and text[at + after] == secret[start + after]
-    ):
-        after += 1
-    return before + after
 
 
 # A dataclass, unlike the NamedTuples made at start-up (see `wfbrowse.sites.Site`): keys in a

@@ -22,7 +22,7 @@ from itertools import islice
 from time import perf_counter
 from typing import Any, NamedTuple, overload
 
-from wfbrowse.textsafe import escape_controls, shorten
+from wfbrowse.textsafe import escape_controls, hide_keys, shorten
 
 CHUNK = 1000
 PREVIEW_CHARS = 160  # string previews longer than this are cut; the full value is one key away
@@ -473,7 +473,7 @@ def scalar_preview(value: Any, limit: int = PREVIEW_CHARS) -> Part:
     if value is None:
         return Part("null", "null")
     if isinstance(value, (int, float)):
-        return Part(json.dumps(value), "number")
+        return Part(hide_keys(json.dumps(value)), "number")
     if isinstance(value, dict):
         return Part("{}", "summary")
     if isinstance(value, list):
@@ -492,7 +492,7 @@ def _fit_escaped(value: str, limit: int) -> str:
             break
         pieces.append(shown)
         used += len(shown)
-    return '"' + "".join(pieces) + '…"'
+    return hide_keys('"' + "".join(pieces) + '…"')
 
 
 def container_summary(node: Node) -> Part:

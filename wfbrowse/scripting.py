@@ -32,7 +32,7 @@ from wfbrowse.sites import (
     require_supported,
 )
 from wfbrowse.subcommand import USAGE, Failure, OneLineParser, profile_name
-from wfbrowse.textsafe import escape_controls, escape_unsafe, json_escape
+from wfbrowse.textsafe import escape_controls, escape_unsafe, hide_on_screen, json_escape
 
 if TYPE_CHECKING:
     from wfbrowse.api import ApiResult, DatadogClient
@@ -456,8 +456,11 @@ def cmd_open(args: argparse.Namespace, environ: Mapping[str, str], keystore: Key
     # The tree view sets it loose and collects once that frame is on screen.
     gc.freeze()
     from wfbrowse.cli import run_app
+    from wfbrowse.credentials import API_KEY_VARS, APP_KEY_VARS
     from wfbrowse.launch import LaunchOptions
 
+    # No keys are used, but the user's own, when set, are still hidden in the run's text.
+    hide_on_screen(environ.get(name, "") for name in (*API_KEY_VARS, *APP_KEY_VARS))
     options = LaunchOptions(site=_open_site(environ), credentials=None)
     return run_app(options, document=document)
 

@@ -6,18 +6,44 @@ surrogates. None of them may reach the terminal raw, so every piece of server te
 screen goes through `escape_controls`, which turns them into visible escapes (`\\x1b`,
 `\\u202e`). Markup is a separate concern: the UI always hands server text to Rich/Textual as
 `Text`, never as markup.
+
+The same gate hides the user's keys: a run's data may echo one, and keys never reach the
+screen. The app names each key it is given (`hide_on_screen`), and from then on
+`escape_controls` replaces each of them, or any long part of one, with KEY_HIDDEN.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+
+from wfbrowse.key_runs import hide_runs
 
 # Controls, format characters (bidi marks, zero-width characters), surrogates, and line and
 # paragraph separators: every character that is invisible, reorders text or breaks a line.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+KEY_HIDDEN = "<key hidden>"
+# Shorter values are not hidden: no real key is that short, and hiding every "a1b2" on screen
+# would garble the data (the debug log draws the same line).
+MIN_HIDDEN_LEN = 8
+_keys_on_screen: tuple[str, ...] = ()
+
+
+def hide_on_screen(keys: Iterable[str]) -> None:
+    """From now on, hide these keys in all text shown on screen, beside those named before
+    (keys replaced by others, a profile switched from, are still the user's secrets)."""
+    global _keys_on_screen
+    new = [key for key in keys if len(key) >= MIN_HIDDEN_LEN and key not in _keys_on_screen]
+    _keys_on_screen = (*_keys_on_screen, *new)
+
+
+def hide_keys(text: str) -> str:
+    """`text` with every key named to `hide_on_screen`, or long part of one, replaced by
+    KEY_HIDDEN."""
+    return hide_runs(text, _keys_on_screen, KEY_HIDDEN) if _keys_on_screen else text
 
 
 @lru_cache(maxsize=4096)
@@ -54,8 +80,9 @@ def escape_unsafe(text: str, escape: Callable[[str], str] = _visible_escape) -> 
 
 
 def escape_controls(text: str) -> str:
-    """Replace control, format, surrogate and separator characters with visible escapes."""
-    return escape_unsafe(text)
+    """Replace control, format, surrogate and separator characters with visible escapes, and
+    hide the keys in use: what every server text goes through on its way to the screen."""
+    return escape_unsafe(hide_keys(text))
 
 
 def shorten(text: str, limit: int) -> str:

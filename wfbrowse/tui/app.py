@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 
 from wfbrowse import __version__
 from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
-from wfbrowse.textsafe import escape_controls
+from wfbrowse.textsafe import escape_controls, hide_on_screen
 from wfbrowse.tui.commands import WfBrowseCommands
 from wfbrowse.tui.history_control import HistoryControl
 from wfbrowse.tui.keys_control import KeysControl
@@ -110,6 +110,8 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         # Keys can change while the app runs (keys screen, profile switch); the launch
         # options keep what the command line resolved.
         self.credentials: Credentials | None = options.credentials
+        if self.credentials is not None:
+            hide_on_screen((self.credentials.api_key, self.credentials.app_key))
         self.profile: str | None = options.profile
         self.keyring_problem: str | None = options.keyring_problem
         self._client: DatadogClient | None = None
@@ -244,8 +246,12 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         self._close_messages_no_wait()
 
     def keys_changed(self) -> None:
+        from wfbrowse.tui.run_view import RunView
+
         for welcome in self.query("#welcome-text"):
             welcome.update(self._welcome_text())  # type: ignore[attr-defined]
+        for run in self.query(RunView):
+            run.redraw_server_text()
 
     def _site_description(self) -> str:
         if self.options.is_demo:

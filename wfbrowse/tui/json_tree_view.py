@@ -348,6 +348,12 @@ class JsonTreeView(ScrollView, can_focus=True):
         self._styles.clear()
         self._strips.clear()
 
+    def redraw_rows(self) -> None:
+        """Draw every row again rather than from the rows kept drawn (the keys to hide
+        changed)."""
+        self._strips.clear()
+        self.refresh()
+
     # -- cursor --------------------------------------------------------------------------------
     def validate_cursor_row(self, row: int) -> int:
         return max(0, min(row, len(self.model.rows) - 1))

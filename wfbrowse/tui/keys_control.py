@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App
 
+from wfbrowse.textsafe import hide_on_screen
 from wfbrowse.tui.site_picker import SitePicker
 from wfbrowse.tui.status_bar import StatusBar
 from wfbrowse.tui.themes import tones
@@ -124,6 +125,7 @@ class KeysControl(App[None]):
         self.credentials = credentials
         self.profile = profile
         debuglog.remember_secrets(credentials.api_key, credentials.app_key)
+        hide_on_screen((credentials.api_key, credentials.app_key))
         if self._client is not None:
             self._client.credentials = credentials  # same connections, new keys
         self.query_one(StatusBar).keys = self._keys_description()

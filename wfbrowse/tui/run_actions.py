@@ -100,7 +100,7 @@ class RunActions(App[None]):
         and those typed on a keys screen still open. A key pasted into the wrong field, or a
         run whose output echoes it, stays out of the clipboard.
         """
-        from wfbrowse.credentials import holds_part_of
+        from wfbrowse.key_runs import holds_part_of
 
         if holds_part_of(text, self._keys_known()):
             self.bell()

@@ -16,7 +16,8 @@ from textual.widgets import Static
 
 from wfbrowse.instance import RunSummary, details
 from wfbrowse.jsonpath import jq_path
-from wfbrowse.jsontree import FlatTree, reveal
+from wfbrowse.jsontree import FlatTree, Node, reveal
+from wfbrowse.textsafe import hide_keys
 from wfbrowse.tui.json_tree_view import JsonTreeView
 from wfbrowse.tui.summary_panel import SummaryPanel
 
@@ -65,6 +66,14 @@ class RunView(Vertical):
         self.query_one(SummaryPanel).show(run)
         self._fit_panel()
 
+    def redraw_server_text(self) -> None:
+        """Draw the run's text again (the keys to hide changed): the panel, the tree's rows,
+        the path."""
+        tree = self.query_one(JsonTreeView)
+        self.query_one(SummaryPanel).show(details(tree.model.document))
+        tree.redraw_rows()
+        self._show_path(tree.cursor_node)
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit_panel(event.size)
 
@@ -88,7 +97,10 @@ class RunView(Vertical):
 
     @on(JsonTreeView.CursorMoved)
     def _on_cursor_moved(self, event: JsonTreeView.CursorMoved) -> None:
-        path = jq_path(event.node.path) if event.node is not None else ""
+        self._show_path(event.node)
+
+    def _show_path(self, node: Node | None) -> None:
+        path = hide_keys(jq_path(node.path)) if node is not None else ""
         # One line, its size set by CSS: no layout of the whole screen at each cursor move.
         self.query_one("#path", Static).update(
             Text(path, no_wrap=True, overflow="ellipsis"), layout=False
