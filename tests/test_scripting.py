@@ -450,6 +450,27 @@ def test_open_shows_a_saved_get_as_a_tree(
         assert term.wait_exit() == 0
 
 
+@pytest.mark.tmux
+@pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
+def test_open_hides_the_keys_of_the_environment_in_a_saved_run(
+    keyed_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`open` uses no keys, but the user's own, set in the environment, are still theirs: a
+    saved run that echoes them shows them hidden."""
+    from tests.test_terminal_attacks import echoing_run, key_parts_on
+
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(echoing_run(TEST_API_KEY, TEST_APP_KEY)))
+    command = [sys.executable, "-m", "wfbrowse", "open", str(path)]
+    for env, shown in ((keyed_env, "wf <key hidden>"), ({}, f"wf {TEST_API_KEY}")):
+        with TmuxSession(command, width=120, height=40, env=env) as term:
+            screen = term.wait_for(lambda text, shown=shown: shown in text, timeout=30)
+            if env:
+                assert key_parts_on(screen, TEST_API_KEY, TEST_APP_KEY) == []
+            term.send_keys("C-q")
+            assert term.wait_exit() == 0
+
+
 def test_get_gives_up_after_its_timeout(fake_datadog: FakeDatadog, keyed_env) -> None:
     """A server that accepts and never answers: `--timeout` bounds the wait, exit code 6."""
     released = threading.Event()
