@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wfbrowse.key_runs import MIN_KEY_LEN
 from wfbrowse.textsafe import escape_controls
 
 if TYPE_CHECKING:
@@ -41,10 +42,6 @@ HTTP_LOGGER = "wfbrowse.http"
 REDACTED = "<redacted>"
 SECRET_HEADERS = frozenset({"dd-api-key", "dd-application-key"})
 
-# Values shorter than this are not treated as secrets: blanking every "demo" or "a1b2" in a
-# log would make it unreadable, and no real key is that short.
-_MIN_SECRET_LEN = 8
-
 _http_log = logging.getLogger(HTTP_LOGGER)
 
 
@@ -61,7 +58,7 @@ class SecretFilter(logging.Filter):
 
     def add(self, secrets: Iterable[str]) -> None:
         with self._lock:
-            self._secrets.update(s for s in secrets if len(s) >= _MIN_SECRET_LEN)
+            self._secrets.update(s for s in secrets if len(s) >= MIN_KEY_LEN)
 
     def redact(self, text: str) -> str:
         with self._lock:

@@ -14,6 +14,10 @@ from collections.abc import Iterable, Iterator
 SHARED_RUN = 16
 _CHUNK = SHARED_RUN // 2
 
+# Shorter values are never looked for as keys where they are blanked out (the debug log, the
+# screen): blanking every "demo" or "a1b2" would garble the text, and no real key is that short.
+MIN_KEY_LEN = 8
+
 
 def holds_part_of(text: str, secrets: Iterable[str]) -> bool:
     """Whether `text` holds any secret, or SHARED_RUN characters in a row of one."""

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from wfbrowse.key_runs import hide_runs
+from wfbrowse.key_runs import MIN_KEY_LEN, hide_runs
 
 # Controls, format characters (bidi marks, zero-width characters), surrogates, and line and
 # paragraph separators: every character that is invisible, reorders text or breaks a line.
@@ -26,9 +26,6 @@ _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 KEY_HIDDEN = "<key hidden>"
-# Shorter values are not hidden: no real key is that short, and hiding every "a1b2" on screen
-# would garble the data (the debug log draws the same line).
-MIN_HIDDEN_LEN = 8
 _keys_on_screen: tuple[str, ...] = ()
 
 
@@ -36,7 +33,7 @@ def hide_on_screen(keys: Iterable[str]) -> None:
     """From now on, hide these keys in all text shown on screen, beside those named before
     (keys replaced by others, a profile switched from, are still the user's secrets)."""
     global _keys_on_screen
-    new = [key for key in keys if len(key) >= MIN_HIDDEN_LEN and key not in _keys_on_screen]
+    new = [key for key in keys if len(key) >= MIN_KEY_LEN and key not in _keys_on_screen]
     _keys_on_screen = (*_keys_on_screen, *new)
 
 
