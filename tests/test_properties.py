@@ -25,6 +25,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import TEST_API_KEY
 from tests.jq import jq_outputs, needs_jq
 from wfbrowse import jsonload, jsontree
 from wfbrowse.jsonload import loads_exact
@@ -45,7 +46,8 @@ from wfbrowse.jsontree import (
     reveal,
     scalar_preview,
 )
-from wfbrowse.textsafe import escape_controls
+from wfbrowse.key_runs import holds_part_of
+from wfbrowse.textsafe import escape_controls, hide_on_screen
 from wfbrowse.tui.run_actions import node_value, value_text
 from wfbrowse.tui.value_screen import value_text as view_text
 
@@ -378,6 +380,27 @@ def test_key_text_is_safe_and_keeps_printable_keys(key: str) -> None:
     if key and key.isprintable():
         assert shown == key
     assert shown
+
+
+# Text around a key, often with characters shown escaped: then a preview is cut between escapes.
+around_a_key = st.text(CHARS, max_size=60) | st.text(st.sampled_from("\x1b\u202ea\n"), max_size=60)
+
+
+@FEW
+@given(
+    around_a_key,
+    around_a_key,
+    st.integers(0, len(TEST_API_KEY)),
+    st.integers(0, len(TEST_API_KEY)),
+    st.integers(1, 200),
+)
+def test_a_key_in_use_never_shows_in_a_row_however_the_row_cuts_it(
+    before: str, after: str, start: int, length: int, limit: int
+) -> None:
+    hide_on_screen([TEST_API_KEY])
+    value = before + TEST_API_KEY[start : start + length] + after
+    for shown in (scalar_preview(value, limit).text, key_text(value), escape_controls(value)):
+        assert not holds_part_of(shown, [TEST_API_KEY]), shown
 
 
 # -- copying -------------------------------------------------------------------------------------
