@@ -140,14 +140,22 @@ def add_timeout_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def resolve_target(target: str | None, instance: str | None) -> Target:
-    from wfbrowse.targets import Target, parse_target, parse_uuid
+def resolve_target(target: str | None, instance: str | None) -> Target | None:
+    """The run named on the command line; None when there is none. Raises UsageError.
 
+    Without one (the app's usual start, kept open in a pane) `wfbrowse.targets` is not
+    loaded before the first frame: its patterns are compiled at import, a millisecond.
+    """
     if target is None:
-        return Target(None, None)
-    if instance is not None:
-        return Target(parse_uuid(target, "workflow ID"), parse_uuid(instance, "instance ID"))
-    return parse_target(target)
+        return None
+    from wfbrowse.targets import Target, TargetError, parse_target, parse_uuid
+
+    try:
+        if instance is not None:
+            return Target(parse_uuid(target, "workflow ID"), parse_uuid(instance, "instance ID"))
+        return parse_target(target)
+    except TargetError as error:
+        raise UsageError(str(error)) from None
 
 
 def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchOptions:
@@ -157,14 +165,12 @@ def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchO
     OS keyring once it is up (`read_keyring`). Site: --site, else a pasted link's site, else
     DD_SITE, else the profile's site, else datadoghq.com.
     """
-    from wfbrowse.targets import TargetError
-
     try:
         flag_site = parse_site(args.site) if args.site else None
         env_site = default_site(environ) if environ.get("DD_SITE", "").strip() else None
         target = resolve_target(args.target, args.instance)
         api_url = check_api_url(args.api_url) if args.api_url else None
-    except (SiteError, TargetError, ApiUrlError) as error:
+    except (SiteError, ApiUrlError) as error:
         raise UsageError(str(error)) from None
     if args.theme is not None:
         from wfbrowse.themes_cli import check_theme
@@ -172,18 +178,22 @@ def launch_options(args: argparse.Namespace, environ: dict[str, str]) -> LaunchO
         complaint = check_theme(args.theme)
         if complaint:
             raise UsageError(complaint)
-    site = flag_site or target.site or env_site  # a pasted link knows its site best
+    if target is None:
+        link_site, workflow_id, instance_id = None, None, None
+    else:
+        link_site, workflow_id, instance_id = target.site, target.workflow_id, target.instance_id
+    site = flag_site or link_site or env_site  # a pasted link knows its site best
     if args.demo:  # demo keys: the keyring and the settings are not touched
         return LaunchOptions(
             site=site or parse_site(DEFAULT_SITE_DOMAIN),
             credentials=None,
             api_url=api_url,
-            workflow_id=target.workflow_id,
-            instance_id=target.instance_id,
+            workflow_id=workflow_id,
+            instance_id=instance_id,
             theme=args.theme,
             timeout=args.timeout,
         )
-    return _with_keys(args, environ, site, api_url, target)
+    return _with_keys(args, environ, site, api_url, (workflow_id, instance_id))
 
 
 def _with_keys(
@@ -191,7 +201,7 @@ def _with_keys(
     environ: dict[str, str],
     site: Site | None,
     api_url: str | None,
-    target: Target,
+    ids: tuple[str | None, str | None],
 ) -> LaunchOptions:
     from wfbrowse.credentials import DEFAULT_PROFILE, resolve, unknown_profile
     from wfbrowse.settings import check_profile_name, load_config
@@ -211,8 +221,8 @@ def _with_keys(
         site=site or resolution.site or parse_site(DEFAULT_SITE_DOMAIN),
         credentials=resolution.credentials,
         api_url=api_url,
-        workflow_id=target.workflow_id,
-        instance_id=target.instance_id,
+        workflow_id=ids[0],
+        instance_id=ids[1],
         profile=resolution.profile or explicit or config.default_profile or DEFAULT_PROFILE,
         read_keyring=resolution.credentials is None,
         theme=args.theme,
