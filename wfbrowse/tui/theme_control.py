@@ -51,6 +51,7 @@ class ThemeControl(App[None]):
         """What `self.theme = name` does, less the stylesheet refresh it queues: before the
         first frame the CSS has not been parsed yet, and parsing it all a second time costs
         a tenth of the start-up. (Textual 8.2.8's own theme watcher, minus that refresh.)"""
+        self._first_theme_set = True
         self.set_reactive(App.theme, name)
         dark = self.current_theme.dark
         self.update_classes(
@@ -63,7 +64,10 @@ class ThemeControl(App[None]):
         # wfbrowse's own variables, for themes (Textual's own) that do not set them. Worked
         # out once per theme: the contrast search costs a few milliseconds of start-up, and
         # Textual asks again for every stylesheet refresh.
-        # (Called first from App.__init__, before any attribute of this class is set.)
+        if not self.__dict__.get("_first_theme_set"):
+            # Asked from App.__init__, for Textual's default theme: start_theme replaces it
+            # before any CSS is parsed, so its colours (a millisecond) would be thrown away.
+            return {}
         cache: dict[str, dict[str, str]] = self.__dict__.setdefault("_theme_variables", {})
         theme = self.current_theme
         variables = cache.get(theme.name)
