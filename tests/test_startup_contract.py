@@ -66,6 +66,14 @@ def test_help_and_version_load_nothing_heavy(argv: list[str]) -> None:
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
 
 
+def test_wfbrowse_alone_is_read_as_the_parser_reads_no_arguments() -> None:
+    """`wfbrowse` with no arguments skips the parser (NO_ARGUMENTS, for start-up's sake): it
+    must start exactly as the parser would have had it, should an option be added or changed."""
+    from wfbrowse.cli import NO_ARGUMENTS, build_parser
+
+    assert vars(NO_ARGUMENTS) == vars(build_parser().parse_args([]))
+
+
 def test_a_crash_is_one_line_without_traceback_or_values() -> None:
     """Textual's own crash report prints local variables; wfbrowse's names the error only."""
     script = textwrap.dedent(

@@ -10,6 +10,8 @@ from typing import NamedTuple
 from wfbrowse.credentials import Credentials
 from wfbrowse.sites import Site
 
+DEFAULT_TIMEOUT = 120.0  # seconds: --timeout's default, the most one request may take
+
 
 class DemoEntry(NamedTuple):
     """A run the demo screen offers (kept free of the demo package so the UI need not import it)."""
@@ -32,7 +34,7 @@ class LaunchOptions(NamedTuple):
     # The profile's keys are read from the OS keyring once the app is up, off the UI thread:
     # a slow or hanging keyring must delay neither the first frame nor the rest of the app.
     read_keyring: bool = False
-    timeout: float = 120.0  # --timeout: the most one request may take, body included
+    timeout: float = DEFAULT_TIMEOUT  # --timeout: the most one request may take, body included
     theme: str | None = None  # --theme: for this run only
     saved_theme: str | None = None  # the theme last chosen in the app (config.json)
 
