@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -487,6 +488,24 @@ def test_index_and_empty_keys():
     ]
     assert label_parts(leaf(1, ""))[0] == Part('""', "key")
     assert label_parts(leaf(1, None)) == [Part("1", "number")]
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("[7]", '"[7]"'),  # not the array index [7]
+        (" padded ", '" padded "'),  # the spaces stay visible
+        ("tab\t", "tab\\t"),  # a control at the edge shows as an escape: no blank to see
+        ('say "hi" ', '"say \\"hi\\" "'),
+        ("[red]", "[red]"),  # markup-like, but no index: bare (and never read as markup)
+        ("[]", "[]"),
+        ("a b", "a b"),
+    ],
+)
+def test_keys_that_would_read_as_something_else_are_quoted(key, shown):
+    assert label_parts(leaf(1, key))[0] == Part(shown, "key")
+    if shown != key and key.isprintable():
+        assert json.loads(shown) == key  # the quoted name reads back as the name
 
 
 def test_long_strings_are_cut_with_their_length():

@@ -335,6 +335,12 @@ def test_expanding_everything_shows_every_value_once_in_order(document: Any) -> 
     assert [node.path for node in tree.rows] == [(key,) for key in _keys(document)]
 
 
+def misleading_bare(key: str) -> bool:
+    """Whether a printable key, shown bare, would read as something else: nothing at all, a
+    key without its edge spaces, an array index."""
+    return not key or key != key.strip() or re.fullmatch(r"\[[0-9]+\]", key) is not None
+
+
 # -- labels --------------------------------------------------------------------------------------
 @FEW
 @given(documents)
@@ -346,8 +352,10 @@ def test_labels_are_safe_and_scalars_read_back(document: Any) -> None:
         for part in parts:
             assert raw_unsafe(part.text) == [], part
         value = node.value
-        if isinstance(node.key, str) and node.key.isprintable() and node.key:
-            assert parts[0].text == node.key  # plain keys as they are (markup too)
+        if isinstance(node.key, str) and node.key.isprintable():
+            # Plain keys as they are (markup too), in quotes where bare they would mislead.
+            quoted = json.dumps(node.key, ensure_ascii=False)
+            assert parts[0].text == (quoted if misleading_bare(node.key) else node.key)
         if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
             assert same(json.loads(parts[-1].text), value)
         elif isinstance(value, str) and len(value) <= PREVIEW_CHARS and value.isprintable():
@@ -377,9 +385,11 @@ def test_a_string_preview_fits_the_room_it_was_given(value: str, limit: int) -> 
 def test_key_text_is_safe_and_keeps_printable_keys(key: str) -> None:
     shown = key_text(key)
     assert raw_unsafe(shown) == []
-    if key and key.isprintable():
-        assert shown == key
     assert shown
+    if key.isprintable():
+        assert shown == (json.dumps(key, ensure_ascii=False) if misleading_bare(key) else key)
+    if shown != key and not raw_unsafe(key):
+        assert json.loads(shown) == key  # quoted: the quotes read back as the key
 
 
 # Text around a key, often with characters shown escaped: then a preview is cut between escapes.

@@ -450,9 +450,20 @@ class Part(NamedTuple):
 
 
 def key_text(key: Key) -> str:
+    """A member's name as its row shows it: bare, unless bare it would read as something else
+    (nothing at all, a name without its edge spaces, an array index like `[0]`); then in JSON's
+    quotes, which read back as the name itself."""
     if isinstance(key, int):
         return f"[{key}]"
-    return escape_controls(key) if key else '""'
+    shown = escape_controls(key)  # controls at its edges are escapes by now, not blanks
+    if not shown or shown[0].isspace() or shown[-1].isspace() or _looks_like_index(key):
+        return escape_controls(json.dumps(key, ensure_ascii=False))
+    return shown
+
+
+def _looks_like_index(key: str) -> bool:
+    digits = key[1:-1]
+    return key[0] == "[" and key[-1] == "]" and digits.isascii() and digits.isdigit()
 
 
 def scalar_preview(value: Any, limit: int = PREVIEW_CHARS) -> Part:

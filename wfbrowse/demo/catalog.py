@@ -647,6 +647,7 @@ def _tricky_payload() -> object:
     return {
         "": "a key that is the empty string",
         " padded key ": "leading and trailing spaces",
+        "[0]": "a key that looks like an array index",
         "[b]x[/b]": "this key looks like console markup",
         "[red]": "[/]",
         "closing": "a value containing [/] and [bold]unclosed",
