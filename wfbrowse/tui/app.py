@@ -171,7 +171,8 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         text = Text()
         text.append(f"wfbrowse {__version__}\n", style="bold")
         text.append(
-            "Paste a Datadog workflow link (…/workflow/<id>?instance=<id>) or an API URL into\n"
+            # One paragraph, wrapped to the pane's width (a narrow tmux pane included).
+            "Paste a Datadog workflow link (…/workflow/<id>?instance=<id>) or an API URL into "
             "either field, or type the workflow and instance IDs, then press Enter.\n"
         )
         if self.options.is_demo:
