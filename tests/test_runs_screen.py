@@ -130,6 +130,8 @@ async def test_demo_workflow_runs_from_an_empty_instance_field(demo_server, laun
         screen = screen_text(app)
         assert "Triage high error rate on checkout-api" in screen
         assert "● Failed" in screen and "● Succeeded" in screen
+        # The list counts three outcomes; the run still going is told too.
+        assert "134 runs: 105 succeeded, 20 failed, 8 canceled, 1 in progress" in screen
         await pilot.press("escape")
         await pilot.pause()
         assert len(app.screen_stack) == 1  # Esc: back on the main screen

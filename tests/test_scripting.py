@@ -269,7 +269,7 @@ def test_list_prints_a_table_with_counts(demo: FakeDatadog, keyed_env: dict[str,
     lines = result.stdout.decode().splitlines()
     assert len(lines) == 1 + 25 + 1
     assert lines[0].split() == ["STATUS", "INSTANCE", "ID", "START", "(UTC)", "DURATION", "SOURCE"]
-    assert lines[-1] == "25 of 134 runs · 105 succeeded, 20 failed, 8 canceled"
+    assert lines[-1] == "25 of 134 runs · 105 succeeded, 20 failed, 8 canceled, 1 in progress"
     rows = [line.split() for line in lines[1:-1]]
     assert rows[0][:2] == ["Running", "710d65fb-0caa-498c-bda6-51e23969aab0"]
     assert "running" in rows[0]

@@ -24,6 +24,7 @@ CORE = (
     "wfbrowse.keys_cli",
     "wfbrowse.launch",
     "wfbrowse.ratelimit",
+    "wfbrowse.run_counts",
     "wfbrowse.scripting",
     "wfbrowse.settings",
     "wfbrowse.sites",

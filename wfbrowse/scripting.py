@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wfbrowse.jsonload import MAX_NESTING, is_blank, json_kind, loads_exact
+from wfbrowse.run_counts import outcome_counts, total_runs
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
     ApiUrlError,
@@ -267,17 +268,11 @@ async def _fetch_runs(
             if number == 0 and isinstance(result.data.get("meta"), dict):
                 meta = result.data["meta"]
             items.extend(page[: limit - len(items)])
-            total = _total(meta)
+            total = total_runs(meta)
             if len(page) < size or (total is not None and (number + 1) * size >= total):
                 break
             number += 1
     return items, meta
-
-
-def _total(meta: Mapping[str, Any]) -> int | None:
-    page = meta.get("page")
-    value = page.get("totalCount") if isinstance(page, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _text(value: Any) -> str:
@@ -314,20 +309,11 @@ def _row(item: Any) -> tuple[str, str, str, str, str]:
     )
 
 
-def _count(meta: Mapping[str, Any], key: str) -> str:
-    value = meta.get(key)
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else "?"
-
-
 def _counts_line(shown: int, meta: Mapping[str, Any]) -> str:
-    total = _total(meta)
+    total = total_runs(meta)
     head = f"{shown} of {total} runs" if total is not None else f"{shown} runs"
-    if not any(key in meta for key in ("succeededCount", "failedCount", "canceledCount")):
-        return head
-    return (
-        f"{head} · {_count(meta, 'succeededCount')} succeeded, "
-        f"{_count(meta, 'failedCount')} failed, {_count(meta, 'canceledCount')} canceled"
-    )
+    outcomes = outcome_counts(meta)
+    return f"{head} · {outcomes}" if outcomes else head
 
 
 def runs_table(items: Sequence[Any], meta: Mapping[str, Any]) -> list[str]:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from wfbrowse.instance import format_duration, format_time, parse_timestamp
+from wfbrowse.run_counts import outcome_counts, total_runs
 from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.key_hints import KeyHints
 from wfbrowse.tui.themes import Tones, state_name, tones
@@ -173,18 +174,11 @@ class RunsScreen(Screen[None]):
                 self._shown += 1
         self._next_page = page + 1
         meta = result.data.get("meta")
-        total = _dig(meta, "page", "totalCount")
-        self._total = total if isinstance(total, int) else self._shown
-        counts = [
-            f"{_dig(meta, key) if isinstance(_dig(meta, key), int) else '?'} {what}"
-            for key, what in (
-                ("succeededCount", "succeeded"),
-                ("failedCount", "failed"),
-                ("canceledCount", "canceled"),
-            )
-        ]
+        total = total_runs(meta)
+        self._total = total if total is not None else self._shown
+        outcomes = outcome_counts(meta)
         self.query_one("#runs-counts", Static).update(
-            Text(f"{self._total:,} runs: " + ", ".join(counts))
+            Text(f"{self._total:,} runs" + (f": {outcomes}" if outcomes else ""))
         )
         more = self._shown < self._total
         self._say(
