@@ -63,16 +63,18 @@ def run_script(out: Path, *names: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The script run once, on the shots of EXPECTED, into a folder of its own."""
+def shots(tmp_path_factory: pytest.TempPathFactory, script: ModuleType) -> Path:
+    """The script run once, on every shot, into a folder of its own."""
     out = tmp_path_factory.mktemp("screenshots")
-    done = run_script(out, *EXPECTED)
+    done = run_script(out, *(shot.name for shot in script.SHOTS))
     assert done.returncode == 0, done.stderr
     return out
 
 
 def test_each_shot_is_an_svg_of_what_the_user_sees(shots: Path, script: ModuleType) -> None:
-    assert sorted(path.name for path in shots.iterdir()) == sorted(f"{n}.svg" for n in EXPECTED)
+    assert sorted(path.name for path in shots.iterdir()) == sorted(
+        f"{shot.name}.svg" for shot in script.SHOTS
+    )
     titles = {shot.name: shot.title for shot in script.SHOTS}
     for name, expected_texts in EXPECTED.items():
         svg = (shots / f"{name}.svg").read_text(encoding="utf-8")
@@ -84,6 +86,17 @@ def test_each_shot_is_an_svg_of_what_the_user_sees(shots: Path, script: ModuleTy
             assert expected in text, f"{name}: {expected!r} not on screen"
         # The loopback port, which changes on every run, is pinned.
         assert script.SHOWN_URL in text
+
+
+def test_the_screenshots_kept_show_what_the_app_shows_now(shots: Path, script: ModuleType) -> None:
+    """The SVGs in screenshots/ are the script's output for the app as it is: a change that
+    shows something else on one of them is followed by running the script again."""
+    for shot in script.SHOTS:
+        kept = ElementTree.parse(ROOT / "screenshots" / f"{shot.name}.svg").getroot()
+        made = ElementTree.parse(shots / f"{shot.name}.svg").getroot()
+        assert visible_text(kept) == visible_text(made), (
+            f"screenshots/{shot.name}.svg is out of date: run screenshots/make_screenshots.py"
+        )
 
 
 def test_keys_show_masked_and_never_in_clear(shots: Path, script: ModuleType) -> None:
