@@ -24,7 +24,7 @@ CORE = (
     "wfbrowse.keys_cli",
     "wfbrowse.launch",
     "wfbrowse.ratelimit",
-    "wfbrowse.run_counts",
+    "wfbrowse.run_list",
     "wfbrowse.scripting",
     "wfbrowse.settings",
     "wfbrowse.sites",

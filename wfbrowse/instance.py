@@ -16,7 +16,9 @@ from wfbrowse.textsafe import escape_controls, shorten
 RUNNING = "IN_PROGRESS"
 
 
-def _dig(value: Any, *keys: str | int) -> Any:
+def dig(value: Any, *keys: str | int) -> Any:
+    """The value at `keys` (member names, list indexes) down from `value`; None wherever the
+    document has no such part or another shape: server data is never assumed to have any."""
     for key in keys:
         if isinstance(key, int):
             if not isinstance(value, list) or not -len(value) <= key < len(value):
@@ -125,28 +127,28 @@ class RunSummary(NamedTuple):
 
 
 def _workflow_name(document: Any) -> str | None:
-    included = _dig(document, "included")
+    included = dig(document, "included")
     for entry in included if isinstance(included, list) else []:
         if isinstance(entry, dict) and entry.get("type") == "workflows":
-            name = _text(_dig(entry, "attributes", "name"))
+            name = _text(dig(entry, "attributes", "name"))
             if name:
                 return name
-    return _text(_dig(document, "data", "attributes", "sourceForTemplating", "name"))
+    return _text(dig(document, "data", "attributes", "sourceForTemplating", "name"))
 
 
 def summarize(document: Any) -> RunSummary:
     """The run's headline facts, from whatever the response holds."""
-    attributes = _dig(document, "data", "attributes")
-    status = _dig(attributes, "instanceStatus")
+    attributes = dig(document, "data", "attributes")
+    status = dig(attributes, "instanceStatus")
     return RunSummary(
-        workflow_id=_text(_dig(document, "data", "relationships", "workflow", "data", "id")),
-        instance_id=_text(_dig(document, "data", "id")),
+        workflow_id=_text(dig(document, "data", "relationships", "workflow", "data", "id")),
+        instance_id=_text(dig(document, "data", "id")),
         workflow_name=_workflow_name(document),
-        status_kind=_text(_dig(status, "detailsKind")),
-        status_name=_text(_dig(status, "displayName")),
-        start=parse_timestamp(_dig(attributes, "startTimestamp")),
-        end=parse_timestamp(_dig(attributes, "endTimestamp")),
-        url=_text(_dig(attributes, "sourceForTemplating", "url")),
+        status_kind=_text(dig(status, "detailsKind")),
+        status_name=_text(dig(status, "displayName")),
+        start=parse_timestamp(dig(attributes, "startTimestamp")),
+        end=parse_timestamp(dig(attributes, "endTimestamp")),
+        url=_text(dig(attributes, "sourceForTemplating", "url")),
     )
 
 
@@ -207,16 +209,16 @@ def _keys_text(value: Any) -> str | None:
 
 
 def _started_by(attributes: Any) -> str | None:
-    initiator = _dig(attributes, "sourceForTemplating", "initiator")
-    found = _text(_dig(initiator, "name")) or _text(_dig(initiator, "email"))
+    initiator = dig(attributes, "sourceForTemplating", "initiator")
+    found = _text(dig(initiator, "name")) or _text(dig(initiator, "email"))
     if found:
         return found
-    source = _dig(attributes, "source")
+    source = dig(attributes, "source")
     if not isinstance(source, dict):
         return None
     for entry in source.values():
-        user = _dig(entry, "actingUser")
-        found = _text(_dig(user, "userName")) or _text(_dig(user, "userEmail"))
+        user = dig(entry, "actingUser")
+        found = _text(dig(user, "userName")) or _text(dig(user, "userEmail"))
         if found:
             return found
     return _keys_text(source)
@@ -224,21 +226,21 @@ def _started_by(attributes: Any) -> str | None:
 
 def _trigger_type(attributes: Any) -> str | None:
     return (
-        _text(_dig(attributes, "sourceForTemplating", "type"))
-        or _keys_text(_dig(attributes, "source"))
-        or _keys_text(_dig(attributes, "trigger"))
+        _text(dig(attributes, "sourceForTemplating", "type"))
+        or _keys_text(dig(attributes, "source"))
+        or _keys_text(dig(attributes, "trigger"))
     )
 
 
 def _spec_steps(document: Any) -> list[Any]:
     """The steps of the spec version that ran: the one the instance names, else the first."""
-    wanted = _dig(document, "data", "relationships", "specVersion", "data", "id")
-    included = _dig(document, "included")
+    wanted = dig(document, "data", "relationships", "specVersion", "data", "id")
+    included = dig(document, "included")
     first: list[Any] | None = None
     for entry in included if isinstance(included, list) else []:
         if not isinstance(entry, dict) or entry.get("type") != "spec_versions":
             continue
-        steps = _dig(entry, "attributes", "spec", "steps")
+        steps = dig(entry, "attributes", "spec", "steps")
         if not isinstance(steps, list):
             continue
         if isinstance(wanted, str) and entry.get("id") == wanted:
@@ -251,14 +253,14 @@ def _spec_steps(document: Any) -> list[Any]:
 def _action_ids(document: Any) -> dict[str, str]:
     actions: dict[str, str] = {}
     for step in _spec_steps(document):
-        name, action = _dig(step, "name"), _text(_dig(step, "actionId"))
+        name, action = dig(step, "name"), _text(dig(step, "actionId"))
         if isinstance(name, str) and action and name not in actions:
             actions[name] = action
     return actions
 
 
 def _steps(document: Any, attributes: Any) -> tuple[StepInfo, ...]:
-    entries = _dig(attributes, "stepStateAssociations")
+    entries = dig(attributes, "stepStateAssociations")
     if not isinstance(entries, list):
         return ()
     actions = _action_ids(document)
@@ -283,7 +285,7 @@ def _error_detail(value: Any) -> str | None:
     if value is None or value == "" or value == {}:
         return None
     if isinstance(value, dict):
-        step, message = _dig(value, "stepName"), _dig(value, "message")
+        step, message = dig(value, "stepName"), dig(value, "message")
         if isinstance(message, str) and message:
             text = f"{step}: {message}" if isinstance(step, str) and step else message
             return _compact(text)
@@ -291,7 +293,7 @@ def _error_detail(value: Any) -> str | None:
 
 
 def _failed_step(error: Any, steps: tuple[StepInfo, ...]) -> str | None:
-    named = _text(_dig(error, "stepName"))
+    named = _text(dig(error, "stepName"))
     if named:
         return named
     return next((step.name for step in steps if looks_failed(step.state)), None)
@@ -299,10 +301,10 @@ def _failed_step(error: Any, steps: tuple[StepInfo, ...]) -> str | None:
 
 def details(document: Any) -> RunDetails:
     """The run's headline facts, its steps, its error and its warnings; never raises."""
-    attributes = _dig(document, "data", "attributes")
+    attributes = dig(document, "data", "attributes")
     steps = _steps(document, attributes)
-    error = _dig(attributes, "errorDetail")
-    meta = _dig(document, "meta")
+    error = dig(attributes, "errorDetail")
+    meta = dig(document, "meta")
     return RunDetails(
         summary=summarize(document),
         started_by=_started_by(attributes),
@@ -310,5 +312,5 @@ def details(document: Any) -> RunDetails:
         steps=steps,
         error_detail=_error_detail(error),
         failed_step=_failed_step(error, steps),
-        too_big=tuple(name for key, name in TOO_BIG_FLAGS if _dig(meta, key) is True),
+        too_big=tuple(name for key, name in TOO_BIG_FLAGS if dig(meta, key) is True),
     )

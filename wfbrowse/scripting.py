@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wfbrowse.jsonload import MAX_NESTING, is_blank, json_kind, loads_exact
-from wfbrowse.run_counts import outcome_counts, total_runs
+from wfbrowse.run_list import outcome_counts, run_line, total_runs
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
     ApiUrlError,
@@ -280,32 +280,13 @@ def _text(value: Any) -> str:
 
 
 def _row(item: Any) -> tuple[str, str, str, str, str]:
-    from wfbrowse.instance import format_duration, parse_timestamp
-
-    item = item if isinstance(item, dict) else {}
-    attributes = item.get("attributes")
-    attributes = attributes if isinstance(attributes, dict) else {}
-    status = attributes.get("instanceStatus")
-    status = status if isinstance(status, dict) else {}
-    label = _text(status.get("displayName") or status.get("detailsKind"))
-    start = parse_timestamp(attributes.get("startTimestamp"))
-    end = parse_timestamp(attributes.get("endTimestamp"))
-    if start is None:
-        duration = "-"
-    elif end is None:
-        duration = "running"
-    else:
-        duration = format_duration((end - start).total_seconds())
-    source = attributes.get("source")
-    kinds = (
-        ",".join(escape_controls(str(key)) for key in source) if isinstance(source, dict) else ""
-    )
+    line = run_line(item)
     return (
-        label,
-        _text(item.get("id")),
-        start.strftime("%Y-%m-%d %H:%M:%S") if start else "-",
-        duration,
-        kinds or "-",
+        _text(line.status),
+        _text(line.instance_id),
+        line.start.strftime("%Y-%m-%d %H:%M:%S") if line.start else "-",
+        line.duration or "-",
+        ",".join(escape_controls(kind) for kind in line.sources) or "-",
     )
 
 

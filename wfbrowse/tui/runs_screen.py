@@ -4,7 +4,7 @@ time. Enter opens a run; the app keeps this screen, so coming back finds the sam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from wfbrowse.instance import format_duration, format_time, parse_timestamp
-from wfbrowse.run_counts import outcome_counts, total_runs
+from wfbrowse.instance import RUNNING, dig, format_time
+from wfbrowse.run_list import RunLine, outcome_counts, run_line, total_runs
 from wfbrowse.textsafe import escape_controls
 from wfbrowse.tui.key_hints import KeyHints
 from wfbrowse.tui.themes import Tones, state_name, tones
@@ -27,47 +27,20 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100  # the API's largest page
 
 
-def _dig(value: Any, *keys: str) -> Any:
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
-
-
 def status_cell(label: str, kind: str | None, tones: Tones) -> Text:
     """A run's status in its state's colour (the theme's), bold while it runs or failed."""
     bold = state_name(kind) in ("running", "failed")
     return Text(f"● {escape_controls(label)}", tones.state(kind, bold=bold))
 
 
-def run_status(item: Any) -> tuple[str, str | None]:
-    """A list item's status label and kind."""
-    attributes = item.get("attributes") if isinstance(item, dict) else None
-    kind = _dig(attributes, "instanceStatus", "detailsKind")
-    name = _dig(attributes, "instanceStatus", "displayName")
-    label = name if isinstance(name, str) and name else kind if isinstance(kind, str) else "?"
-    return label, kind if isinstance(kind, str) else None
-
-
-def run_row(item: Any, tones: Tones) -> tuple[Text, Text, Text, Text, Text] | None:
-    """One list item as table cells (status, instance ID, start, duration, source)."""
-    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-        return None
-    attributes = item.get("attributes")
-    label, kind = run_status(item)
-    start = parse_timestamp(_dig(attributes, "startTimestamp"))
-    end = parse_timestamp(_dig(attributes, "endTimestamp"))
-    if start and end:
-        duration = format_duration((end - start).total_seconds())
-    else:
-        duration = "running" if kind == "IN_PROGRESS" else "—"
-    source = _dig(attributes, "source")
-    source_kind = next(iter(source), "—") if isinstance(source, dict) and source else "—"
+def run_row(line: RunLine, tones: Tones) -> tuple[Text, Text, Text, Text, Text]:
+    """A run's line as table cells (status, instance ID, start, duration, source)."""
     return (
-        status_cell(label, kind, tones),
-        Text(escape_controls(item["id"])),
-        Text(format_time(start), "dim"),
-        Text(duration),
-        Text(escape_controls(str(source_kind)), "dim"),
+        status_cell(line.status or "?", line.kind, tones),
+        Text(escape_controls(line.instance_id or "?")),
+        Text(format_time(line.start), "dim"),
+        Text(line.duration or "—"),
+        Text(escape_controls(line.sources[0] if line.sources else "—"), "dim"),
     )
 
 
@@ -138,7 +111,7 @@ class RunsScreen(Screen[None]):
             result = await self.client.get_workflow(self.workflow_id)
         except WfError:
             return  # the list says what went wrong; the title keeps the ID
-        name = _dig(result.data, "data", "attributes", "name")
+        name = dig(result.data, "data", "attributes", "name")
         if isinstance(name, str) and name:
             title = Text(escape_controls(name), "bold")
             title.append(f"  {self.workflow_id}", "dim")
@@ -166,12 +139,13 @@ class RunsScreen(Screen[None]):
         table = self.query_one(DataTable)
         now = tones(self.app)
         for item in items if isinstance(items, list) else []:
-            row = run_row(item, now)
-            if row is not None:
-                table.add_row(*row, key=item["id"])
-                _, kind = self._statuses[item["id"]] = run_status(item)
-                self._run_is_running[item["id"]] = kind == "IN_PROGRESS"
-                self._shown += 1
+            line = run_line(item)
+            if line.instance_id is None:
+                continue  # no run to open
+            table.add_row(*run_row(line, now), key=line.instance_id)
+            self._statuses[line.instance_id] = (line.status or "?", line.kind)
+            self._run_is_running[line.instance_id] = line.kind == RUNNING
+            self._shown += 1
         self._next_page = page + 1
         meta = result.data.get("meta")
         total = total_runs(meta)
