@@ -52,9 +52,10 @@ def test_ids_on_the_command_line_fetch_at_once_and_errors_keep_the_tree() -> Non
         screen = term.wait_for("● Failed")
         assert "errorDetail" in screen
         # Now an instance that answers 403: the error shows, the failed run stays.
-        # Keys go one step at a time, each waited for on screen, as a person would type:
-        # focus moves between key presses, not within one burst of bytes. These are the first
-        # keys after start-up (the run was fetched at once), so they are sent until seen.
+        # Ctrl+O, Ctrl+U (to the field, cleared) are the first keys after start-up (the run
+        # was fetched at once), so they are sent until the cleared field shows. The rest go
+        # one step at a time, each waited for on screen, as a person would type: focus moves
+        # between key presses, not within one burst of bytes.
         term.send_until(["C-o", "C-u"], "workflow ID or Datadog link")
         term.send_keys(DEMO_WORKFLOW_ID, literal=True)
         term.wait_for(DEMO_WORKFLOW_ID[:30])
