@@ -79,3 +79,14 @@ def test_the_screen_hides_the_keys_named_to_it_and_keeps_them_hidden() -> None:
     assert escape_controls("short and plain") == "short and plain"  # too short to be a key
     hide_on_screen([TEST_APP_KEY])  # keys switched: the ones before are still secrets
     assert hide_keys(f"{TEST_API_KEY} {TEST_APP_KEY[5:30]}") == f"{KEY_HIDDEN} {KEY_HIDDEN}"
+
+
+def test_an_escape_beside_a_shorter_part_of_a_key_does_not_lengthen_it_on_screen() -> None:
+    # 15 characters of the key, one short of hiding; the escape of U+202E before them ends in
+    # "e", the key's character just before them: shown, 16 in a row would be the key's.
+    part = TEST_API_KEY[11:26]
+    assert TEST_API_KEY[10] == "e" and not holds_part_of(part, [TEST_API_KEY])
+    hide_on_screen([TEST_API_KEY])
+    shown = escape_controls("\u202e" + part)
+    assert not holds_part_of(shown, [TEST_API_KEY])
+    assert KEY_HIDDEN in shown

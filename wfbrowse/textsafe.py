@@ -79,7 +79,11 @@ def escape_unsafe(text: str, escape: Callable[[str], str] = _visible_escape) -> 
 def escape_controls(text: str) -> str:
     """Replace control, format, surrogate and separator characters with visible escapes, and
     hide the keys in use: what every server text goes through on its way to the screen."""
-    return escape_unsafe(hide_keys(text))
+    hidden = hide_keys(text)
+    escaped = escape_unsafe(hidden)
+    # An escape's own letters can lengthen a part of a key beside it into a run long enough to
+    # hide (`\u202e` before "y-0000…" shows "ey-0000…"): escaped text is looked at again.
+    return escaped if escaped is hidden else hide_keys(escaped)
 
 
 def shorten(text: str, limit: int) -> str:
