@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from http.server import BaseHTTPRequestHandler
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tests.cassettes import WF
 from tests.screen import screen_text, settle
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
+from wfbrowse.tui.cell_table import CellTable
 
 TOTAL = 250
 
@@ -57,6 +58,12 @@ def serve_250_runs(server: FakeDatadog) -> None:
     )
 
 
+def row_of(table: CellTable, instance_id: str) -> int:
+    row = table.row_index(instance_id)
+    assert row is not None, f"{instance_id} is not listed"
+    return row
+
+
 async def test_paging_through_250_runs_opening_one_and_coming_back(
     fake_datadog, launch_options
 ) -> None:
@@ -84,7 +91,7 @@ async def test_paging_through_250_runs_opening_one_and_coming_back(
         assert "Nightly [b]export[/b]" in screen  # the workflow's name, literally
         assert "250 runs: 250 succeeded, 0 failed, 0 canceled" in screen
         assert "showing 100 of 250 — m loads more" in screen
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one("#runs", CellTable)
         assert table.row_count == 100
         await pilot.press("m")
         await settle(app, pilot)
@@ -94,14 +101,14 @@ async def test_paging_through_250_runs_opening_one_and_coming_back(
         await pilot.press("m")
         await settle(app, pilot)
         assert "all 250 runs are shown" in screen_text(app)
-        table.move_cursor(row=105)
+        table.cursor_row = 105
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.query_one("#instance", Input).value == chosen
         assert "● Succeeded" in screen_text(app)
         await pilot.press("b")  # back to the list, where it was
         await settle(app, pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one("#runs", CellTable)
         assert table.row_count == 250
         assert table.cursor_row == 105
     pages = [
@@ -119,7 +126,7 @@ async def test_paging_through_250_runs_opening_one_and_coming_back(
 
 
 async def test_demo_workflow_runs_from_an_empty_instance_field(demo_server, launch_options) -> None:
-    from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID
+    from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID, RUNNING_INSTANCE_ID
 
     app = WfBrowseApp(launch_options(demo_server))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -132,6 +139,13 @@ async def test_demo_workflow_runs_from_an_empty_instance_field(demo_server, laun
         assert "● Failed" in screen and "● Succeeded" in screen
         # The list counts three outcomes; the run still going is told too.
         assert "134 runs: 105 succeeded, 20 failed, 8 canceled, 1 in progress" in screen
+        # The first row, under the cursor, in full: its columns are as wide as the others'.
+        rows = screen.splitlines()
+        header = next(index for index, line in enumerate(rows) if "instance" in line)
+        assert rows[header].split() == ["status", "instance", "started", "(UTC)", "took", "source"]
+        assert rows[header + 1].split()[:3] == ["●", "Running", RUNNING_INSTANCE_ID]
+        second_id = rows[header + 2].split()[2]
+        assert rows[header + 1].index(RUNNING_INSTANCE_ID) == rows[header + 2].index(second_id)
         await pilot.press("escape")
         await pilot.pause()
         assert len(app.screen_stack) == 1  # Esc: back on the main screen
@@ -144,12 +158,12 @@ async def test_cancel_from_the_list_asks_and_sends_one_put(demo_server, launch_o
     app = WfBrowseApp(launch_options(demo_server, workflow_id=DEMO_WORKFLOW_ID))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
-        table = app.screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(SUCCEEDED_INSTANCE_ID))
+        table = app.screen.query_one("#runs", CellTable)
+        table.cursor_row = row_of(table, SUCCEEDED_INSTANCE_ID)
         await pilot.press("c")  # a finished run: nothing to cancel, nothing sent
         await pilot.pause()
         assert "only a running run can be canceled" in screen_text(app)
-        table.move_cursor(row=table.get_row_index(RUNNING_INSTANCE_ID))
+        table.cursor_row = row_of(table, RUNNING_INSTANCE_ID)
         await pilot.press("c")
         await pilot.pause()
         assert f"Cancel run {RUNNING_INSTANCE_ID}?" in screen_text(app)
@@ -160,3 +174,25 @@ async def test_cancel_from_the_list_asks_and_sends_one_put(demo_server, launch_o
     assert [r.path for r in puts] == [
         f"/api/v2/workflows/{DEMO_WORKFLOW_ID}/instances/{RUNNING_INSTANCE_ID}/cancel"
     ]
+
+
+async def test_a_narrow_list_scrolls_sideways_under_its_header(demo_server, launch_options) -> None:
+    from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID
+
+    app = WfBrowseApp(launch_options(demo_server, workflow_id=DEMO_WORKFLOW_ID))
+    async with app.run_test(size=(70, 24)) as pilot:
+        await settle(app, pilot)
+        rows = screen_text(app).splitlines()
+        header = next(index for index, line in enumerate(rows) if "instance" in line)
+        assert "status" in rows[header] and "source" not in rows[header]  # cut at the edge
+        assert "Running" in rows[header + 1]
+        await pilot.press(*["right"] * 40)
+        await pilot.press("end")  # the last row loaded: rows scroll, the header stays
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        assert "source" in rows[header] and "status" not in rows[header]
+        listed = rows[header + 1 : header + 12]
+        assert all("monitor" in line or "manual" in line for line in listed), listed
+        # The first run, the one still running ("took: running"), scrolled away.
+        assert "running" not in "\n".join(rows)
+        assert "showing 100 of 134" in rows[-2]

@@ -18,6 +18,7 @@ from wfbrowse.instance import RunSummary, details
 from wfbrowse.jsonpath import jq_path
 from wfbrowse.jsontree import FlatTree, Node, reveal
 from wfbrowse.textsafe import hide_keys
+from wfbrowse.tui.cell_table import CellTable
 from wfbrowse.tui.json_tree_view import JsonTreeView
 from wfbrowse.tui.summary_panel import SummaryPanel
 
@@ -85,11 +86,14 @@ class RunView(Vertical):
         room = size.height - MIN_TREE_ROWS - 1 - PANEL_MARGIN  # 1: the path line
         self.query_one(SummaryPanel).fit(room, size.width)
 
-    @on(SummaryPanel.StepChosen)
-    def _on_step_chosen(self, event: SummaryPanel.StepChosen) -> None:
+    @on(CellTable.Chosen, "#steps")
+    def _on_step_chosen(self, event: CellTable.Chosen) -> None:
         """A step chosen in the panel: its entry of stepStateAssociations, in the tree."""
+        event.stop()
+        if not isinstance(event.key, int):
+            return
         tree = self.query_one(JsonTreeView)
-        row = reveal(tree.model, ("data", "attributes", "stepStateAssociations", event.index))
+        row = reveal(tree.model, ("data", "attributes", "stepStateAssociations", event.key))
         if row is None:
             return
         tree.sync_size()

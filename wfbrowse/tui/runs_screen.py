@@ -13,11 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from wfbrowse.instance import RUNNING, dig, format_time
 from wfbrowse.run_list import RunLine, outcome_counts, run_line, total_runs
 from wfbrowse.textsafe import escape_controls
+from wfbrowse.tui.cell_table import CellTable
 from wfbrowse.tui.key_hints import KeyHints
 from wfbrowse.tui.themes import Tones, state_name, tones
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from wfbrowse.api import DatadogClient
 
 PAGE_SIZE = 100  # the API's largest page
+RUN_COLUMNS = ("status", "instance", "started (UTC)", "took", "source")
+STATUS_COLUMN = 0
 
 
 def status_cell(label: str, kind: str | None, tones: Tones) -> Text:
@@ -50,7 +53,7 @@ class RunsScreen(Screen[None]):
         & > Vertical { height: 1fr; margin: 1 1 0 1; }
         #runs-title { height: auto; }
         #runs-counts { height: auto; color: $text-muted; margin-bottom: 1; }
-        DataTable { height: 1fr; }
+        #runs { height: 1fr; }
         #runs-status { height: auto; min-height: 1; }
     }
     """
@@ -80,24 +83,21 @@ class RunsScreen(Screen[None]):
         with Vertical():
             yield Static(Text(f"workflow {self.workflow_id}", "bold"), id="runs-title")
             yield Static(id="runs-counts")
-            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
-            table.add_columns("status", "instance", "started (UTC)", "took", "source")
-            yield table
+            yield CellTable(RUN_COLUMNS, zebra_stripes=True, id="runs")
             yield Static(id="runs-status")
         yield KeyHints()
 
     def on_mount(self) -> None:
         self._load_name()
         self.action_load_more()
-        self.query_one(DataTable).focus()
+        self._table.focus()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, _theme: object) -> None:
-        table = self.query_one(DataTable)
-        column = table.ordered_columns[0].key
+        table = self._table
         now = tones(self.app)
         for instance_id, (label, kind) in self._statuses.items():
-            table.update_cell(instance_id, column, status_cell(label, kind, now))
+            table.update_cell(instance_id, STATUS_COLUMN, status_cell(label, kind, now))
 
     def _say(self, text: str, error: bool = False) -> None:
         style = tones(self.app).error(bold=True) if error else ""
@@ -136,16 +136,19 @@ class RunsScreen(Screen[None]):
             self._say(error.one_line(), error=True)
             return
         items = result.data.get("data")
-        table = self.query_one(DataTable)
         now = tones(self.app)
+        rows: list[tuple[Text, ...]] = []
+        keys: list[str] = []
         for item in items if isinstance(items, list) else []:
             line = run_line(item)
-            if line.instance_id is None:
-                continue  # no run to open
-            table.add_row(*run_row(line, now), key=line.instance_id)
+            if line.instance_id is None or line.instance_id in self._statuses:
+                continue  # no run to open, or listed already (a run started between pages)
+            rows.append(run_row(line, now))
+            keys.append(line.instance_id)
             self._statuses[line.instance_id] = (line.status or "?", line.kind)
             self._run_is_running[line.instance_id] = line.kind == RUNNING
-            self._shown += 1
+        self._table.add_rows(rows, keys)
+        self._shown += len(rows)
         self._next_page = page + 1
         meta = result.data.get("meta")
         total = total_runs(meta)
@@ -161,11 +164,14 @@ class RunsScreen(Screen[None]):
             + " — Enter opens a run, Esc goes back"
         )
 
-    @on(DataTable.RowSelected)
-    def _chosen(self, event: DataTable.RowSelected) -> None:
-        instance_id = event.row_key.value
-        if instance_id:
-            self.post_message(self.RunChosen(self.workflow_id, instance_id))
+    @property
+    def _table(self) -> CellTable:
+        return self.query_one("#runs", CellTable)
+
+    @on(CellTable.Chosen, "#runs")
+    def _chosen(self, event: CellTable.Chosen) -> None:
+        if isinstance(event.key, str):
+            self.post_message(self.RunChosen(self.workflow_id, event.key))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -174,11 +180,10 @@ class RunsScreen(Screen[None]):
         """`c`: cancel the highlighted run, if it is running, after asking; one request."""
         from wfbrowse.tui.dialogs import ConfirmScreen
 
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return
-        instance_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if not instance_id or not self._run_is_running.get(instance_id):
+        instance_id = self._table.cursor_key
+        if not isinstance(instance_id, str):
+            return  # no runs listed
+        if not self._run_is_running.get(instance_id):
             self._say("only a running run can be canceled")
             return
         question = Text(f"Cancel run {instance_id}? It stops the workflow in Datadog.")
@@ -199,8 +204,7 @@ class RunsScreen(Screen[None]):
             self._say(f"not canceled: {error.one_line()}", error=True)
             return
         self._run_is_running[instance_id] = False
-        table = self.query_one(DataTable)
         self._statuses[instance_id] = ("Canceling", "CANCELED")
         cell = status_cell("Canceling", "CANCELED", tones(self.app))
-        table.update_cell(instance_id, table.ordered_columns[0].key, cell)
+        self._table.update_cell(instance_id, STATUS_COLUMN, cell)
         self._say(f"asked Datadog to cancel {instance_id}")

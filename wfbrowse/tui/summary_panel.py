@@ -10,11 +10,9 @@ from datetime import datetime, timezone
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
-from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from wfbrowse.instance import (
     RunDetails,
@@ -23,10 +21,13 @@ from wfbrowse.instance import (
     format_time,
     looks_failed,
 )
+from wfbrowse.tui.cell_table import CellTable
 from wfbrowse.tui.themes import Tones, tones
 
 MAX_STEP_ROWS = 6  # steps shown at once; the list scrolls past that
-MAX_TABLE_STEPS = 1000  # a run with more steps lists the first ones; the tree has them all
+# A run with more steps lists the first ones (each row's cells are built when the run is
+# shown); the tree has them all.
+MAX_TABLE_STEPS = 1000
 
 
 def _pieces(details: RunDetails, now: datetime, tones: Tones) -> tuple[list[Text], list[Text]]:
@@ -124,31 +125,6 @@ def _rows(text: Text | None, width: int) -> int:
     return sum(max(1, -(-line.cell_len // width)) for line in text.split("\n"))
 
 
-class StepsTable(DataTable[Text]):
-    """The steps, one row each; Enter or a click chooses one.
-
-    The row cursor shows only while the table has the focus, so that the first step does not
-    look chosen (and keeps its state's colour) while the tree is in use.
-    """
-
-    def on_focus(self) -> None:
-        self.show_cursor = True
-
-    def on_blur(self) -> None:
-        self.show_cursor = False
-
-    def on_click(self, event: events.Click) -> None:
-        # DataTable chooses a row on the second click only; one click is enough here. This
-        # runs before DataTable's own handler, which prevent_default then skips.
-        row = event.style.meta.get("row")
-        if isinstance(row, int) and 0 <= row < self.row_count:
-            event.prevent_default()
-            event.stop()
-            self.move_cursor(row=row, animate=False)
-            self.show_cursor = True
-            self.action_select_cursor()
-
-
 class SummaryPanel(Vertical):
     """Headline, timeline, steps table, error and warnings of one run."""
 
@@ -156,18 +132,11 @@ class SummaryPanel(Vertical):
     SummaryPanel {
         height: auto;
         & > #run-head { height: auto; }
-        & > StepsTable { height: 0; margin-top: 1; }
+        & > #steps { height: 0; margin-top: 1; }
         & > #run-error { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
         & > #run-warning { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     }
     """
-
-    class StepChosen(Message):
-        """A step was chosen in the table: its index in `stepStateAssociations`."""
-
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -177,7 +146,7 @@ class SummaryPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-head")
-        table = StepsTable(id="steps", cursor_type="row", show_header=False, show_cursor=False)
+        table = CellTable(id="steps")
         table.display = False
         yield table
         yield Static(id="run-error")
@@ -203,19 +172,17 @@ class SummaryPanel(Vertical):
                 text.no_wrap = True
                 text.overflow = "ellipsis"
                 widget.update(text)
-        table = self.query_one(StepsTable)
-        table.clear(columns=True)
-        # Text labels: DataTable reads a str label as markup, and its first markup loads Rich's
-        # emoji table (about 4 ms, in the first frame of `wfbrowse open`).
-        table.add_columns(*(Text(label) for label in ("", "step", "state", "action")))
         failed = details.failed_step
         failed_seen = False
+        rows: list[tuple[Text, Text, Text, Text]] = []
         for step in details.steps[:MAX_TABLE_STEPS]:
             is_failed = not failed_seen and (
                 step.name == failed if failed else looks_failed(step.state)
             )
             failed_seen = failed_seen or is_failed
-            table.add_row(*step_cells(step, is_failed, self._tones), key=str(step.position))
+            rows.append(step_cells(step, is_failed, self._tones))
+        positions = [step.position for step in details.steps[:MAX_TABLE_STEPS]]
+        self.query_one("#steps", CellTable).set_rows(rows, positions)
         self.fit(self._room)
 
     def _tick(self) -> None:
@@ -231,7 +198,7 @@ class SummaryPanel(Vertical):
         """Size the steps table so that the whole panel takes at most `room` rows."""
         self._room = room
         details = self.details
-        table = self.query_one(StepsTable)
+        table = self.query_one("#steps", CellTable)
         if details is None or not details.steps:
             table.display = False
             return
@@ -246,10 +213,3 @@ class SummaryPanel(Vertical):
             steps = min(steps, room - fixed)
         table.display = steps > 0
         table.styles.height = max(steps, 0)
-
-    @on(DataTable.RowSelected, "#steps")
-    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        key = event.row_key.value
-        if key is not None and key.isdigit():
-            self.post_message(self.StepChosen(int(key)))

@@ -189,7 +189,7 @@ def state_name(status: str | None) -> str | None:
 
 
 class Tones(NamedTuple):  # a NamedTuple: made at start-up (see `wfbrowse.sites.Site`)
-    """Rich styles in the current theme's colours, for text built in Python (DataTable cells,
+    """Rich styles in the current theme's colours, for text built in Python (table cells,
     the summary, the status bar), where CSS cannot reach. Without variables (`Tones()`), plain
     styles: what the pure layout functions use when no app is around."""
 
