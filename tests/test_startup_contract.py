@@ -23,6 +23,7 @@ CORE = (
     "wfbrowse.jsontree",
     "wfbrowse.keys_cli",
     "wfbrowse.launch",
+    "wfbrowse.one_line_parser",
     "wfbrowse.ratelimit",
     "wfbrowse.run_list",
     "wfbrowse.scripting",
@@ -106,3 +107,39 @@ def test_a_crash_is_one_line_without_traceback_or_values() -> None:
     lines = [line for line in output.splitlines() if line.strip()]
     assert len(lines) == 1, output
     assert lines[0].startswith("wfbrowse: internal error (RuntimeError at ")
+
+
+@pytest.mark.parametrize("file", ["run.json", "saved runs/a b.json", "x"])
+def test_open_file_is_read_as_the_parser_reads_it(file: str) -> None:
+    """`wfbrowse open FILE` skips the parser too (scripting.plain_open): the same reading."""
+    from wfbrowse.scripting import build_parser, plain_open
+
+    plain = plain_open(["open", file])
+    assert plain is not None
+    assert vars(plain) == vars(build_parser().parse_args(["open", file]))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["open"], ["open", "--help"], ["open", "-"], ["open", "a.json", "b.json"], ["get", "x"]],
+)
+def test_anything_but_open_file_goes_to_the_parser(argv: list[str]) -> None:
+    from wfbrowse.scripting import plain_open
+
+    assert plain_open(argv) is None
+
+
+def test_open_file_starts_the_app_without_argparse(tmp_path) -> None:
+    saved = tmp_path / "run.json"
+    saved.write_text('{"data": {"id": "x", "attributes": {}}}')
+    code = textwrap.dedent(
+        f"""
+        from textual.app import App
+        App.run = lambda self, *args, **kwargs: None  # up to the app's start, not its frames
+        from wfbrowse.cli import main
+        main(["open", {str(saved)!r}])
+        """
+    )
+    loaded = imported_top_levels(code)
+    assert "wfbrowse" in loaded and "textual" in loaded
+    assert "argparse" not in loaded

@@ -26,6 +26,7 @@ from wfbrowse.credentials import (
     unknown_profile,
 )
 from wfbrowse.keystore import KeyringProblem, KeyStore, check_key
+from wfbrowse.one_line_parser import OneLineParser
 from wfbrowse.settings import Config, ProfileInfo, load_config, save_config
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
@@ -37,7 +38,7 @@ from wfbrowse.sites import (
     parse_site,
     require_supported,
 )
-from wfbrowse.subcommand import USAGE, Failure, OneLineParser, profile_name
+from wfbrowse.subcommand import USAGE, Failure, profile_name
 
 if TYPE_CHECKING:
     from wfbrowse.api import ApiResult

@@ -1,15 +1,12 @@
 """What the scripting subcommands (`get`, `list`, `open`) and `keys` share: a failure that
-ends a command with one line on stderr and an exit status, an argument parser whose errors are
-such failures, and the check of a --profile value.
+ends a command with one line on stderr and an exit status, and the check of a --profile value.
+(Their argument parser, whose errors are such failures, is in one_line_parser.py.)
 
 Apart from keys_cli.py so that `wfbrowse open FILE` does not load the keys commands before
 its first frame.
 """
 
 from __future__ import annotations
-
-import argparse
-from typing import NoReturn
 
 from wfbrowse.settings import check_profile_name
 
@@ -22,13 +19,6 @@ class Failure(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Bad arguments are one line and exit 2, like every other failure here."""
-
-    def error(self, message: str) -> NoReturn:
-        raise Failure(f"{message} (see `{self.prog} --help`)", USAGE)
 
 
 def profile_name(text: str) -> str:
