@@ -32,6 +32,7 @@ KEYS = [
     ("e", "expand everything under the cursor"),
     ("E", "collapse everything"),
     ("1 … 9", "show that many levels"),
+    ("Shift+Tab", "to the run's steps: Enter or a click shows one in the tree"),
     ("Search", ""),
     ("/", "search keys and values (/regex/ for a regex)"),
     ("n N", "next, previous match"),
