@@ -26,6 +26,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from wfbrowse.tui.cursor_keys import CURSOR_KEYS
+
 CELL_PADDING = 1  # blank cells on each side of a cell
 
 
@@ -35,12 +37,7 @@ class CellTable(ScrollView, can_focus=True):
     has the focus. Left and right scroll rows wider than the table; the header stays on top."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        *CURSOR_KEYS,
         Binding("enter", "choose", "Choose", show=False),
     ]
 

@@ -33,6 +33,7 @@ from wfbrowse.jsontree import (
     reveal,
     scalar_preview,
 )
+from wfbrowse.tui.cursor_keys import CURSOR_KEYS
 
 # Drawn rows kept for drawing again: a few screens. Each Strip holds caches of its own: 4,096
 # rows of three segments, cut to 120 cells, were 57,000 objects for the collector and 9 MB.
@@ -125,16 +126,11 @@ class JsonTreeView(ScrollView, can_focus=True):
     ALLOW_SELECT = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
+        *CURSOR_KEYS,
         Binding("left,h", "collapse_or_parent", "Collapse", show=False),
         Binding("right,l", "expand", "Expand", show=False),
         Binding("enter", "select", "Open", show=True),
         Binding("space", "toggle_fold", "Fold", show=True),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
         Binding("e", "expand_all", "Expand all", show=False),
         Binding("E", "collapse_all", "Collapse all", show=False),
         *[
