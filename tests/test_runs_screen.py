@@ -20,12 +20,15 @@ def run_id(index: int) -> str:
     return f"00000000-0000-4000-8000-{index:012d}"
 
 
-def serve_250_runs(server: FakeDatadog) -> None:
-    """A workflow with 250 runs, newest first, paged as Datadog pages them."""
+def serve_250_runs(server: FakeDatadog, started_after_first_page: int = 0) -> None:
+    """A workflow with 250 runs, newest first, paged as Datadog pages them. Runs started after
+    the first page was sent push every later page that many places down: its first runs are
+    the last ones of the page before."""
 
     def page(request: RecordedRequest, raw: BaseHTTPRequestHandler) -> bool:
         size = int(request.query.get("page[size]", ["10"])[0])
         number = int(request.query.get("page[number]", ["0"])[0])
+        shift = started_after_first_page if number else 0
         items = [
             {
                 "id": run_id(i),
@@ -37,7 +40,7 @@ def serve_250_runs(server: FakeDatadog) -> None:
                     "source": {"schedule": {}},
                 },
             }
-            for i in range(number * size, min(TOTAL, (number + 1) * size))
+            for i in range(number * size - shift, min(TOTAL, (number + 1) * size - shift))
         ]
         meta = {
             "succeededCount": TOTAL,
@@ -123,6 +126,19 @@ async def test_paging_through_250_runs_opening_one_and_coming_back(
         if request.path.endswith("/instances")
     }
     assert sizes == {"100"}
+
+
+async def test_a_run_on_two_pages_is_listed_once(fake_datadog, launch_options) -> None:
+    serve_250_runs(fake_datadog, started_after_first_page=1)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")  # its first run is the first page's last
+        await settle(app, pilot)
+        table = app.screen.query_one("#runs", CellTable)
+        assert table.row_count == 199
+        assert row_of(table, run_id(99)) == 99 and row_of(table, run_id(100)) == 100
+        assert "showing 199 of 250 — m loads more" in screen_text(app)
 
 
 async def test_demo_workflow_runs_from_an_empty_instance_field(demo_server, launch_options) -> None:
