@@ -37,3 +37,17 @@ def style_of(app: App[Any], text: str) -> Style:
             if text in segment.text:
                 return segment.style or Style()
     raise AssertionError(f"{text!r} is not on screen")
+
+
+def rows_drawn_apart(app: App[Any], marker: str) -> list[str]:
+    """Of the screen rows holding `marker`, those whose marker is drawn on another background
+    than most of them: a table's cursor row (none while the table is blurred)."""
+    rows: list[tuple[str, object]] = []
+    for strip in app.screen._compositor.render_strips():
+        segment = next((segment for segment in strip if marker in segment.text), None)
+        if segment is not None:
+            text = "".join(piece.text for piece in strip).strip()
+            rows.append((text, segment.style.bgcolor if segment.style else None))
+    backgrounds = [background for _, background in rows]
+    usual = max(backgrounds, key=backgrounds.count, default=None)
+    return [text for text, background in rows if background != usual]

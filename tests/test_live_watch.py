@@ -7,7 +7,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 from tests.cassettes import INST, WF
-from tests.screen import screen_text
+from tests.screen import rows_drawn_apart, screen_text
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
@@ -92,6 +92,10 @@ async def test_a_running_run_is_followed_to_its_end_within_the_rate_limit(
         # The user opens a node and moves the cursor: refreshes must keep both.
         assert tree.reveal_path(("data", "attributes", "outputs", "progress"))
         kept_path = tree.cursor_node.path if tree.cursor_node else None
+        # And moves the steps table's cursor to a step: refreshes keep it there too.
+        app.query_one("#steps").focus()
+        await pilot.press("down", "down", "down")
+        assert [row.split()[:2] for row in rows_drawn_apart(app, "step_")] == [["[3]", "step_3"]]
         saw_countdown = saw_mark = False
         while time.monotonic() < deadline and "● Succeeded" not in screen_text(app):
             await pilot.pause(0.2)
@@ -106,6 +110,7 @@ async def test_a_running_run_is_followed_to_its_end_within_the_rate_limit(
         assert saw_countdown
         assert saw_mark  # changed values were marked
         assert tree.cursor_node is not None and tree.cursor_node.path == kept_path
+        assert [row.split()[:2] for row in rows_drawn_apart(app, "step_")] == [["[3]", "step_3"]]
         served = run.served
         await pilot.pause(2.5)
         assert run.served == served  # the watch stopped with the run

@@ -10,7 +10,7 @@ from textual.color import Color as TextualColor
 
 from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction
 from tests.conftest import OptionsFactory
-from tests.screen import screen_text, settle, style_of
+from tests.screen import rows_drawn_apart, screen_text, settle, style_of
 from wfbrowse.demo import catalog
 from wfbrowse.demo.server import FakeDatadog
 from wfbrowse.tui.app import WfBrowseApp
@@ -254,20 +254,6 @@ async def test_small_terminals_keep_the_tree(demo_server, launch_options: Option
         assert app.query_one("#steps").size.height == 4  # all four steps
 
 
-def cursor_rows(app: WfBrowseApp) -> list[str]:
-    """The steps rows drawn apart from the others (the row cursor): their step names have
-    another background than most rows' (none while the table is blurred)."""
-    rows: list[tuple[str, object]] = []
-    for strip in app.screen._compositor.render_strips():
-        step = next((segment for segment in strip if "Step_" in segment.text), None)
-        if step is not None:
-            text = "".join(segment.text for segment in strip).strip()
-            rows.append((text, step.style.bgcolor if step.style else None))
-    backgrounds = [background for _, background in rows]
-    usual = max(backgrounds, key=backgrounds.count)
-    return [text for text, background in rows if background != usual]
-
-
 async def test_a_long_steps_list_scrolls_with_its_cursor(
     fake_datadog, launch_options: OptionsFactory
 ) -> None:
@@ -282,20 +268,20 @@ async def test_a_long_steps_list_scrolls_with_its_cursor(
         screen = screen_text(app)
         # Six rows at a time, the first ones; no cursor while the tree has the focus.
         assert "Step_00" in screen and "Step_05" in screen and "Step_06" not in screen
-        assert cursor_rows(app) == []
+        assert rows_drawn_apart(app, "Step_") == []
         app.query_one("#steps").focus()
         await pilot.pause()
-        assert [row.split()[:2] for row in cursor_rows(app)] == [["[0]", "Step_00"]]
+        assert [row.split()[:2] for row in rows_drawn_apart(app, "Step_")] == [["[0]", "Step_00"]]
         await pilot.press("end")
         await pilot.pause()
         screen = screen_text(app)
         assert "Step_19" in screen and "Step_00" not in screen
-        assert [row.split()[:2] for row in cursor_rows(app)] == [["[19]", "Step_19"]]
+        assert [row.split()[:2] for row in rows_drawn_apart(app, "Step_")] == [["[19]", "Step_19"]]
         await pilot.press("pageup", "k")
         await pilot.pause()
-        assert [row.split()[:2] for row in cursor_rows(app)] == [["[13]", "Step_13"]]
+        assert [row.split()[:2] for row in rows_drawn_apart(app, "Step_")] == [["[13]", "Step_13"]]
         await pilot.press("enter")
         await pilot.pause()
         assert path_line(app) == ".data.attributes.stepStateAssociations[13]"
         assert isinstance(app.focused, JsonTreeView)
-        assert cursor_rows(app) == []  # blurred: the step no longer looks chosen
+        assert rows_drawn_apart(app, "Step_") == []  # blurred: the step no longer looks chosen

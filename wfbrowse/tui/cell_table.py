@@ -109,13 +109,20 @@ class CellTable(ScrollView, can_focus=True):
     def row_index(self, key: Hashable) -> int | None:
         return self._index.get(key)
 
-    def set_rows(self, rows: Sequence[Sequence[Text]], keys: Sequence[Hashable]) -> None:
-        """Show these rows in place of the ones shown, the cursor on the first."""
+    def set_rows(
+        self, rows: Sequence[Sequence[Text]], keys: Sequence[Hashable], *, keep_cursor: bool = False
+    ) -> None:
+        """Show these rows in place of the ones shown, the cursor on the first; with
+        `keep_cursor`, on the row of the same key where there still is one, and scrolled as
+        before (the same rows, newer)."""
+        kept = self.cursor_key if keep_cursor else None
         self._rows, self._keys, self._index = [], [], {}
         self._widths = [label.cell_len for label in self._header]
         self.add_rows(rows, keys)
-        self.scroll_to(0, 0, animate=False, immediate=True)
-        self.set_reactive(CellTable.cursor_row, 0)
+        row = self._index.get(kept) if kept is not None else None
+        if row is None:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.set_reactive(CellTable.cursor_row, row or 0)
 
     def add_rows(self, rows: Sequence[Sequence[Text]], keys: Sequence[Hashable]) -> None:
         """Add rows below the ones shown (`keys[i]` is row i's); their columns widen to fit."""

@@ -53,27 +53,28 @@ class RunView(Vertical):
             tree.load(document)
         else:
             tree.reload(document, changed)
-        self._show_summary(document)
+        self._show_summary(document, same_run=changed is not None)
 
     def restore(self, document: Any, model: FlatTree, cursor_row: int, scroll_y: float) -> None:
         """Show a run opened earlier exactly as it was left: its tree, cursor and scroll."""
         tree = self.query_one(JsonTreeView)
         tree.adopt(model, cursor_row, scroll_y)
-        self._show_summary(document)
+        self._show_summary(document, same_run=False)
 
     def redraw_server_text(self) -> None:
         """Draw the run's text again (the keys to hide changed): the panel, the tree's rows,
         the path."""
         tree = self.query_one(JsonTreeView)
-        self._show_summary(tree.model.document)
+        self._show_summary(tree.model.document, same_run=True)
         tree.redraw_rows()
         self._show_path(tree.cursor_node)
 
-    def _show_summary(self, document: Any) -> None:
-        """The panel of the run's facts and steps, fitted to the room its text now takes."""
+    def _show_summary(self, document: Any, *, same_run: bool) -> None:
+        """The panel of the run's facts and steps, fitted to the room its text now takes;
+        `same_run`: a newer look at the run shown (see SummaryPanel.show)."""
         run = details(document)
         self.summary = run.summary
-        self.query_one(SummaryPanel).show(run)
+        self.query_one(SummaryPanel).show(run, same_run=same_run)
         self._fit_panel()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -158,9 +158,11 @@ class SummaryPanel(Vertical):
 
     def _theme_changed(self, _theme: object) -> None:
         if self.details is not None:
-            self.show(self.details)  # the colours are in the Text: build it again
+            self.show(self.details, same_run=True)  # the colours are in the Text: build again
 
-    def show(self, details: RunDetails) -> None:
+    def show(self, details: RunDetails, *, same_run: bool = False) -> None:
+        """Show a run's facts and steps; `same_run`: a newer look at the run shown (a refresh,
+        a redraw), which keeps the steps table's cursor on its step."""
         self.details = details
         self._tones = tones(self.app)
         self._render_head()
@@ -182,7 +184,7 @@ class SummaryPanel(Vertical):
             failed_seen = failed_seen or is_failed
             rows.append(step_cells(step, is_failed, self._tones))
         positions = [step.position for step in details.steps[:MAX_TABLE_STEPS]]
-        self.query_one("#steps", CellTable).set_rows(rows, positions)
+        self.query_one("#steps", CellTable).set_rows(rows, positions, keep_cursor=same_run)
         self.fit(self._room)
 
     def _tick(self) -> None:
