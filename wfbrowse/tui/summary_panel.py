@@ -177,13 +177,14 @@ class SummaryPanel(Vertical):
         failed = details.failed_step
         failed_seen = False
         rows: list[tuple[Text, Text, Text, Text]] = []
+        positions: list[int] = []  # each row's key: the step's index in stepStateAssociations
         for step in details.steps[:MAX_TABLE_STEPS]:
             is_failed = not failed_seen and (
                 step.name == failed if failed else looks_failed(step.state)
             )
             failed_seen = failed_seen or is_failed
             rows.append(step_cells(step, is_failed, self._tones))
-        positions = [step.position for step in details.steps[:MAX_TABLE_STEPS]]
+            positions.append(step.position)
         self.query_one("#steps", CellTable).set_rows(rows, positions, keep_cursor=same_run)
         self.fit(self._room)
 
