@@ -272,6 +272,9 @@ async def test_a_long_steps_list_scrolls_with_its_cursor(
         app.query_one("#steps").focus()
         await pilot.pause()
         assert [row.split()[:2] for row in rows_drawn_apart(app, "Step_")] == [["[0]", "Step_00"]]
+        await pilot.press("down")  # within view: the row it left is drawn as the others again
+        await pilot.pause()
+        assert [row.split()[:2] for row in rows_drawn_apart(app, "Step_")] == [["[1]", "Step_01"]]
         await pilot.press("end")
         await pilot.pause()
         screen = screen_text(app)
