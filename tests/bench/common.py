@@ -78,18 +78,22 @@ def run_child(module: str, *args: str) -> None:
 # -- statistics ----------------------------------------------------------------------------------
 
 
+def busy_loop_ms() -> float:
+    """ms this machine takes, right now, for a fixed piece of pure Python work (well under
+    a millisecond when it runs at full speed)."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(20_000):
+        total += number
+    return (time.perf_counter() - start) * 1000
+
+
 def machine_stalls(runs: int) -> tuple[float, float, float]:
-    """(median, 99th percentile, worst) ms of a fixed busy loop of about 2 ms run `runs`
-    times: how much this machine alone stretches a short piece of work (a shared or virtual
-    machine can stop a process for tens of milliseconds), to read the worst figures by."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        total = 0
-        for number in range(20_000):
-            total += number
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
+    """(median, 99th percentile, worst) ms of `busy_loop_ms` run `runs` times: how much this
+    machine alone stretches a short piece of work (a shared or virtual machine can stop a
+    process for tens of milliseconds, or run it slower for a while), to read the worst
+    figures by."""
+    times = sorted(busy_loop_ms() for _ in range(runs))
     return statistics.median(times), times[int(len(times) * 0.99)], times[-1]
 
 
