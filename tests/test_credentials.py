@@ -388,6 +388,20 @@ def test_nothing_shows_a_key_in_repr_or_str(keyring_backend: Any) -> None:
     assert "…a1b2" in repr(result)  # the masked form is what shows
 
 
+def test_credentials_are_read_only_and_compare_by_value() -> None:
+    keys = Credentials(TEST_API_KEY, TEST_APP_KEY, "environment")
+    with pytest.raises(AttributeError) as raised:
+        keys.api_key = "other"  # type: ignore[misc]
+    assert_no_secret(str(raised.value), repr(raised.value))
+    with pytest.raises(AttributeError):
+        del keys.app_key  # type: ignore[misc]
+    assert keys.api_key == TEST_API_KEY
+    same = Credentials(TEST_API_KEY, TEST_APP_KEY, "environment")
+    assert keys == same and hash(keys) == hash(same)
+    assert keys != Credentials(TEST_API_KEY, TEST_APP_KEY, "keyring profile 'work'")
+    assert keys != (TEST_API_KEY, TEST_APP_KEY, "environment")
+
+
 def test_a_locked_secret_service_is_a_problem_not_a_freeze(
     locked_keyring: SecretServiceEnv,
 ) -> None:

@@ -143,3 +143,32 @@ def test_open_file_starts_the_app_without_argparse(tmp_path) -> None:
     loaded = imported_top_levels(code)
     assert "wfbrowse" in loaded and "textual" in loaded
     assert "argparse" not in loaded
+
+
+def test_the_empty_app_without_a_settings_file_starts_without_json(tmp_path) -> None:
+    """json is 2.4 ms of start-up on a small machine: it loads when a file is read or saved."""
+    code = textwrap.dedent(
+        """
+        from textual.app import App
+        App.run = lambda self, *args, **kwargs: None  # up to the app's start, not its frames
+        from wfbrowse.cli import main
+        main([])
+        """
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    loaded = set(result.stdout.split())
+    assert "wfbrowse.tui.app" in loaded
+    assert "json" not in loaded

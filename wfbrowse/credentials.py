@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from wfbrowse.settings import check_profile_name
@@ -42,15 +41,41 @@ def masked(key: str) -> str:
     return "…" + key[-4:]
 
 
-# A dataclass, unlike the NamedTuples made at start-up (see `wfbrowse.sites.Site`): keys in a
-# tuple could be unpacked, indexed or %-formatted into text without passing through __repr__.
-@dataclass(frozen=True)
 class Credentials:
-    """An API key and an application key, plus a short label of their origin."""
+    """An API key and an application key, plus a short label of their origin. Read-only.
 
+    Not a NamedTuple, unlike the other records made at start-up (see `wfbrowse.sites.Site`):
+    keys in a tuple could be unpacked, indexed or %-formatted into text without passing
+    through __repr__. Not a dataclass either: making the class costs a millisecond of
+    start-up, for an __init__, __eq__ and __hash__ written here in a few lines.
+    """
+
+    __slots__ = ("api_key", "app_key", "source")
     api_key: str
     app_key: str
     source: str  # e.g. "environment (DD_API_KEY, DD_APP_KEY)", "keyring profile 'work'"
+
+    def __init__(self, api_key: str, app_key: str, source: str) -> None:
+        object.__setattr__(self, "api_key", api_key)
+        object.__setattr__(self, "app_key", app_key)
+        object.__setattr__(self, "source", source)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Credentials are read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Credentials are read-only: cannot delete {name!r}")
+
+    def _fields(self) -> tuple[str, str, str]:
+        return self.api_key, self.app_key, self.source
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Credentials):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
     def __repr__(self) -> str:
         return (
@@ -118,7 +143,7 @@ def resolve(
     """
     from_env = from_environment(environ)
     if from_env is not None:
-        labelled = replace(from_env, source=_environment_source(environ))
+        labelled = Credentials(from_env.api_key, from_env.app_key, _environment_source(environ))
         return Resolution(labelled, _site_or_none(environ.get("DD_SITE")), None, None)
     chosen = profile if profile is not None else config.default_profile or DEFAULT_PROFILE
     name = check_profile_name(chosen)

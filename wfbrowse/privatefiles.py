@@ -4,7 +4,6 @@ never deleted, when they cannot be read."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ def write_json(file: Path, data: Any, *, indent: int = 2) -> None:
     The temporary file is created in the same folder (so os.replace is a rename on one file
     system) with mode 0600, which the final file keeps; the folder is made 0700.
     """
+    import json  # here: the app's start reads settings and history, and never writes them
     import tempfile
 
     folder = file.parent

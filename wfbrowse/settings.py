@@ -15,8 +15,6 @@ platformdirs is imported on first use: the command line's fast paths never need 
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -75,11 +73,37 @@ class ProfileInfo(NamedTuple):  # a NamedTuple: made at start-up (see `wfbrowse.
     site: str  # a site domain, e.g. "datadoghq.eu"
 
 
-@dataclass
 class Config:
-    profiles: dict[str, ProfileInfo] = field(default_factory=dict)  # in insertion order
-    default_profile: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # other top-level entries, kept on save
+    """The settings file's contents. A plain class, not a dataclass: making a dataclass costs
+    a millisecond of start-up (its methods are generated and compiled then)."""
+
+    __slots__ = ("default_profile", "extra", "profiles")
+
+    def __init__(
+        self,
+        profiles: dict[str, ProfileInfo] | None = None,
+        default_profile: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.profiles: dict[str, ProfileInfo] = {} if profiles is None else profiles  # in order
+        self.default_profile = default_profile
+        self.extra: dict[str, Any] = {} if extra is None else extra  # other entries, kept on save
+
+    def _fields(self) -> tuple[object, ...]:
+        return self.profiles, self.default_profile, self.extra
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Config):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (
+            f"Config(profiles={self.profiles!r}, default_profile={self.default_profile!r}, "
+            f"extra={self.extra!r})"
+        )
 
     def with_profile(self, info: ProfileInfo, *, make_default: bool = False) -> Config:
         """A copy with `info` added, or replacing the profile of that name in its place."""
@@ -147,6 +171,8 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         return Config(), None
     except (OSError, UnicodeDecodeError) as error:
         return Config(), _warn_and_set_aside(file, type(error).__name__)
+    import json  # here: with no settings file (keys from the environment) start-up needs none
+
     try:
         return _parse(json.loads(text)), None
     except _BadShape as error:
