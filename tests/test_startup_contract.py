@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 HEAVY = ("textual", "httpx", "keyring", "rich", "platformdirs")
 CORE = (
     "wfbrowse.api",
+    "wfbrowse.collector",
     "wfbrowse.credentials",
     "wfbrowse.debuglog",
     "wfbrowse.demo.catalog",
@@ -145,7 +148,18 @@ def test_open_file_starts_the_app_without_argparse(tmp_path) -> None:
     assert "argparse" not in loaded
 
 
-def test_the_empty_app_without_a_settings_file_starts_without_json(tmp_path) -> None:
+def clean_env(home: Path) -> dict[str, str]:
+    """No keys, no keyring, fresh settings: the app a newcomer starts."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+
+
+def test_the_empty_app_without_a_settings_file_starts_without_json(tmp_path: Path) -> None:
     """json is 2.4 ms of start-up on a small machine: it loads when a file is read or saved."""
     code = textwrap.dedent(
         """
@@ -155,20 +169,65 @@ def test_the_empty_app_without_a_settings_file_starts_without_json(tmp_path) -> 
         main([])
         """
     )
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
     result = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
         capture_output=True,
         text=True,
         check=True,
-        env=env,
+        env=clean_env(tmp_path),
     )
     loaded = set(result.stdout.split())
     assert "wfbrowse.tui.app" in loaded
     assert "json" not in loaded
+
+
+# The real app, started by the command line, headless: how many collections ran before its
+# first frame, whether the collector runs again after it, and what the frame showed.
+_COLLECTIONS_AROUND_THE_FIRST_FRAME = """
+import gc, json, sys
+from textual.app import App
+seen = {"collections": 0}
+gc.callbacks.append(lambda phase, info: phase == "stop" and seen.__setitem__(
+    "collections", seen["collections"] + 1))
+display, run = App._display, App.run
+
+def first_frame(self, screen, update):
+    display(self, screen, update)
+    if update is not None and "before_frame" not in seen:
+        seen["before_frame"] = seen["collections"]
+
+async def after(pilot):
+    await pilot.pause()
+    gc.collect()  # counted only when the collector is on
+    seen["enabled"] = gc.isenabled()
+    seen["screen"] = " ".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
+    pilot.app.exit()
+
+App._display = first_frame
+App.run = lambda self, *args, **kwargs: run(self, headless=True, size=(120, 40), auto_pilot=after)
+from wfbrowse.cli import main
+gc.collect()  # from here, only what the command itself allocates can start a collection
+seen["collections"] = 0
+main(sys.argv[1:])
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("argv", [[], ["open", "RUN"]], ids=["empty app", "open FILE"])
+def test_no_collection_runs_before_the_first_frame_and_the_collector_runs_after(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    saved = tmp_path / "run.json"
+    saved.write_text('{"data": {"id": "x", "attributes": {"outputs": {"a": [1, 2]}}}}')
+    argv = [str(saved) if arg == "RUN" else arg for arg in argv]
+    result = subprocess.run(
+        [sys.executable, "-c", _COLLECTIONS_AROUND_THE_FIRST_FRAME, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=clean_env(tmp_path),
+    )
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert ("outputs" if argv else "workflow ID or Datadog link") in seen["screen"]
+    assert seen["before_frame"] == 0
+    assert seen["enabled"] and seen["collections"] >= 1

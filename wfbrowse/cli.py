@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from wfbrowse import __version__
+from wfbrowse.collector import hold_until_first_frame
 from wfbrowse.launch import DEFAULT_TIMEOUT, DemoEntry, LaunchOptions
 from wfbrowse.sites import (
     DEFAULT_SITE_DOMAIN,
@@ -275,6 +276,7 @@ def start_log(path: str, credentials: Credentials | None) -> None:
 
 def run_app(options: LaunchOptions, document: dict[str, Any] | None = None) -> int:
     """Run the app; `document` is a saved instance to show at once (`wfbrowse open`)."""
+    hold_until_first_frame()  # the app lets it go after its first frame (held already by `main`)
     from wfbrowse.tui.app import WfBrowseApp
 
     WfBrowseApp(options, document=document).run()
@@ -318,6 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from wfbrowse.themes_cli import main as themes_main
 
         return themes_main(arguments[1:])
+    if arguments[:1] not in (["get"], ["list"]):
+        # What is left starts the app (or prints help and ends): no collection until its first
+        # frame, from here on, the modules' import included (see collector.py).
+        hold_until_first_frame()
     if arguments[:1] in (["get"], ["list"], ["open"]):
         from wfbrowse.scripting import main as scripting_main
 

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from wfbrowse import __version__
+from wfbrowse.collector import let_go
 from wfbrowse.sites import Site, UnsupportedSiteError, require_supported
 from wfbrowse.textsafe import escape_controls, hide_on_screen
 from wfbrowse.tui.commands import WfBrowseCommands
@@ -191,6 +192,11 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         else:
             text.append(f"\nKeys: {self.credentials.source}.\n", style="dim")
         return text
+
+    def on_ready(self) -> None:
+        # Textual's Ready comes after the first layout, drawn. (A callback after a refresh,
+        # asked for while the app mounts, can run before that frame: mounting is a batch.)
+        let_go()  # the cycle collector, held while the app started
 
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)
