@@ -194,8 +194,7 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         return text
 
     def on_ready(self) -> None:
-        # Textual's Ready comes after the first layout, drawn. (A callback after a refresh,
-        # asked for while the app mounts, can run before that frame: mounting is a batch.)
+        # Textual posts Ready once the screen's first layout is drawn: the first frame is out.
         let_go()  # the cycle collector, held while the app started
 
     def on_mount(self) -> None:
