@@ -171,6 +171,25 @@ async def test_too_big_warning(fake_datadog, launch_options: OptionsFactory) -> 
         assert colour_name(app, style_of(app, warning)) == "warning"
 
 
+async def test_error_and_warning_one_row_each(fake_datadog, launch_options: OptionsFactory) -> None:
+    """A failed run whose outputs were cut: the error, then the warning, each on one row of
+    its own, cut short with an ellipsis where the pane is narrower."""
+    document = recorded()
+    document["data"]["attributes"]["errorDetail"] = {"stepName": "Notify", "message": "x" * 200}
+    document["meta"]["outputsTooBig"] = True
+    serve_document(fake_datadog, document)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(50, 36)) as pilot:
+        await settle(app, pilot)
+        rows = [row.strip() for row in screen_text(app).splitlines()]
+        error = next(index for index, row in enumerate(rows) if row.startswith("✖ Notify: x"))
+        assert rows[error].endswith("…")
+        assert rows[error + 1].startswith("⚠ outputs was cut by Datadog")
+        assert rows[error + 1].endswith("…")
+        assert colour_name(app, style_of(app, "✖ Notify: x")) == "failed"
+        assert colour_name(app, style_of(app, "⚠ outputs")) == "warning"
+
+
 async def test_mistyped_fields_show_what_they_can(
     fake_datadog, launch_options: OptionsFactory
 ) -> None:
