@@ -311,14 +311,14 @@ async def test_the_status_bar_shows_hostile_error_text_escaped(
         assert app.return_code is None
 
 
-def hostile_runs_list() -> dict[str, Any]:
+def hostile_runs_list(kind: str = "FAILED") -> dict[str, Any]:
     evil_id = ATTACKS["osc52-st"]
     return {
         "data": [
             {
                 "id": evil_id,
                 "attributes": {
-                    "instanceStatus": {"detailsKind": "FAILED", "displayName": ATTACKS["c1-csi"]},
+                    "instanceStatus": {"detailsKind": kind, "displayName": ATTACKS["c1-csi"]},
                     "source": {"src " + ATTACKS["osc2-title"]: {}},
                 },
             }
@@ -327,10 +327,10 @@ def hostile_runs_list() -> dict[str, Any]:
     }
 
 
-def serve_hostile_runs_list(server: FakeDatadog) -> None:
+def serve_hostile_runs_list(server: FakeDatadog, kind: str = "FAILED") -> None:
     name = {"data": {"attributes": {"name": "wf " + ATTACKS["csi-clear"] + ATTACKS["bidi"]}}}
     server.add_response("GET", WORKFLOW_PATH, status=200, body=json.dumps(name))
-    server.add_response("GET", LIST_PATH, status=200, body=json.dumps(hostile_runs_list()))
+    server.add_response("GET", LIST_PATH, status=200, body=json.dumps(hostile_runs_list(kind)))
 
 
 async def test_the_runs_list_shows_hostile_fields_escaped(fake_datadog, launch_options) -> None:
@@ -343,6 +343,20 @@ async def test_the_runs_list_shows_hostile_fields_escaped(fake_datadog, launch_o
         assert shown(ATTACKS["osc52-st"]) in screen
         assert shown("● " + ATTACKS["c1-csi"]) in screen
         assert shown("src " + ATTACKS["osc2-title"]) in screen
+
+
+async def test_asking_to_cancel_a_run_with_a_hostile_id_shows_it_escaped(
+    fake_datadog, launch_options
+) -> None:
+    serve_hostile_runs_list(fake_datadog, kind="IN_PROGRESS")
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF))
+    async with app.run_test(size=(220, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")  # cancel the (only, running) run: the question names it
+        await settle(app, pilot)
+        screen = assert_nothing_raw(app)
+        assert f"Cancel run {shown(ATTACKS['osc52-st'])}?" in screen
+        await pilot.press("n")
 
 
 async def test_choosing_a_run_with_a_hostile_id_shows_nothing_raw(

@@ -186,7 +186,9 @@ class RunsScreen(Screen[None]):
         if not self._run_is_running.get(instance_id):
             self._say("only a running run can be canceled")
             return
-        question = Text(f"Cancel run {instance_id}? It stops the workflow in Datadog.")
+        # The ID is the server's text, like every cell of the table: escaped on its way out.
+        shown_id = escape_controls(instance_id)
+        question = Text(f"Cancel run {shown_id}? It stops the workflow in Datadog.")
 
         def answered(yes: bool | None) -> None:
             if yes:
