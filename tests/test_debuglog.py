@@ -102,6 +102,14 @@ def test_any_record_with_a_key_is_redacted(log_file: Path) -> None:
     assert_no_key(text)
 
 
+def test_a_long_part_of_a_key_is_redacted_too(log_file: Path) -> None:
+    debuglog.remember_secrets(TEST_API_KEY)
+    logging.getLogger("wfbrowse.somewhere").debug("detail cut short: key=%s…", TEST_API_KEY[:20])
+    text = log_file.read_text(encoding="utf-8")
+    assert "detail cut short: key=<redacted>…" in text
+    assert TEST_API_KEY[:16] not in text
+
+
 def test_the_log_file_is_private(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.log"
     debuglog.setup(fresh)

@@ -21,6 +21,7 @@ from wfbrowse.errors import (
     parse_error_body,
 )
 from wfbrowse.ratelimit import RateLimit
+from wfbrowse.textsafe import KEY_HIDDEN
 
 
 def make(status, body=b"", *, reason="", endpoint="instance", rate_limit=None):
@@ -306,6 +307,15 @@ def test_redact():
     err.redact(["abcdef0123456789", ""])
     assert "abcdef0123456789" not in str(err)
     assert "abcdef0123456789" not in repr(err)
+
+
+def test_redact_hides_a_key_cut_short_by_the_message():
+    """A server's detail is cut to a length: an echoed key can end the message part-way."""
+    key = "0123456789abcdef0123456789abcdef"
+    err = WfError(f"denied: key={key[:24]}…", "hint")
+    err.redact([key])
+    assert err.message == f"denied: key={KEY_HIDDEN}…"
+    assert key[:16] not in str(err) + repr(err)
 
 
 # -- recorded error bodies -----------------------------------------------------------------------

@@ -393,3 +393,39 @@ def test_a_key_field_leaves_the_tmux_buffer_alone_in_a_real_terminal() -> None:
         term.wait_for(lambda _: buffer(term) == control)
         term.send_keys("C-q")
         assert term.wait_exit() == 0
+
+
+async def test_keys_replaced_in_the_session_are_still_never_copied(
+    fake_datadog, keyring_backend
+) -> None:
+    """Keys put aside for others stay the user's secrets: a run echoing the earlier key
+    shows it hidden, and a copy of it is refused, as for the keys in use."""
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from tests.test_terminal_attacks import echoing_run
+    from wfbrowse.credentials import Credentials
+    from wfbrowse.textsafe import KEY_HIDDEN
+
+    keyring_backend(NoKeyring())
+    old_api, old_app = (
+        "old-api-key-00112233445566778899aabb",
+        "old-app-key-ffeeddccbbaa99887766554433",
+    )
+    body = json.dumps(echoing_run(old_api, old_app))
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    earlier = Credentials(old_api, old_app, "environment")
+    app = WfBrowseApp(options(fake_datadog, credentials=earlier, keyring_problem=NO_KEYRING))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await app.run_action("keys")
+        await settle(app, pilot)
+        await type_keys(app, pilot, API_KEY, APP_KEY)
+        await pilot.click("#memory")
+        await settle(app, pilot)
+        assert "keys: this session only (memory)" in screen_text(app)
+        await fetch(app, pilot)
+        assert f"wf {KEY_HIDDEN}" in screen_text(app)
+        await app.run_action("copy_document")
+        await settle(app, pilot)
+        assert "not copied: the whole document holds one of your Datadog keys" in screen_text(app)
+        assert old_api not in (app.clipboard or "")

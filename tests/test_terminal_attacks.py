@@ -440,6 +440,28 @@ async def test_a_run_echoing_the_keys_in_use_shows_them_hidden_everywhere(
         assert key_parts_on(app.export_screenshot(), *keys) == []
 
 
+async def test_saving_a_run_that_echoes_a_key_is_refused(
+    fake_datadog, launch_options, tmp_path
+) -> None:
+    """Keys never reach a file: a run holding one, or a long part of one, is not saved (as
+    a copy of it is not made), and nothing is written."""
+    body = json.dumps(echoing_run(TEST_API_KEY, TEST_APP_KEY))
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    target = folder / "run.json"
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await app.run_action("save_run")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "not saved: the run holds one of your Datadog keys" in screen_text(app)
+    assert list(folder.iterdir()) == []  # nor a temporary file
+
+
 # -- a real terminal -----------------------------------------------------------------------------
 needs_tmux = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
 KNOWN_BUFFER = "known-buffer-before-the-test"

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wfbrowse.key_runs import MIN_KEY_LEN
+from wfbrowse.key_runs import MIN_KEY_LEN, hide_runs
 from wfbrowse.textsafe import escape_controls
 
 if TYPE_CHECKING:
@@ -61,11 +61,11 @@ class SecretFilter(logging.Filter):
             self._secrets.update(s for s in secrets if len(s) >= MIN_KEY_LEN)
 
     def redact(self, text: str) -> str:
+        """`text` with each secret, or any long part of one (a server's detail cut short in
+        the middle of a key), replaced by REDACTED."""
         with self._lock:
-            secrets = sorted(self._secrets, key=len, reverse=True)  # longest first: no leftovers
-        for secret in secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+            secrets = tuple(self._secrets)
+        return hide_runs(text, secrets, REDACTED)
 
     def filter(self, record: logging.LogRecord) -> bool:
         # Format now, redact, and freeze the result: the handler then writes only this text.

@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any, ClassVar, Literal
 
+from wfbrowse.key_runs import hide_runs
 from wfbrowse.ratelimit import RateLimit, format_delay
-from wfbrowse.textsafe import escape_controls, shorten
+from wfbrowse.textsafe import KEY_HIDDEN, escape_controls, shorten
 
 Endpoint = Literal["instance", "instances", "workflow", "cancel", "validate"]
 
@@ -64,11 +65,11 @@ class WfError(Exception):
         return f"{message} — {hint}" if hint else message
 
     def redact(self, secrets: Iterable[str]) -> None:
-        """Blank out any secret the server echoed back into the message or hint."""
-        for secret in secrets:
-            if len(secret) >= 4:
-                self.message = self.message.replace(secret, "…")
-                self.hint = self.hint.replace(secret, "…")
+        """Hide any secret the server echoed back into the message or hint, or any long part
+        of one (a detail cut short can end in the middle of a key)."""
+        keys = [secret for secret in secrets if len(secret) >= 4]
+        self.message = hide_runs(self.message, keys, KEY_HIDDEN)
+        self.hint = hide_runs(self.hint, keys, KEY_HIDDEN)
         self.args = (self.message,)
 
     def __str__(self) -> str:

@@ -37,6 +37,11 @@ def hide_on_screen(keys: Iterable[str]) -> None:
     _keys_on_screen = (*_keys_on_screen, *new)
 
 
+def hidden_keys() -> tuple[str, ...]:
+    """Every key named to `hide_on_screen` so far: what copying and saving also refuse."""
+    return _keys_on_screen
+
+
 def hide_keys(text: str) -> str:
     """`text` with every key named to `hide_on_screen`, or long part of one, replaced by
     KEY_HIDDEN."""

@@ -113,7 +113,13 @@ class RunActions(App[None]):
         self._deliver(text, what)
 
     def _keys_known(self) -> list[str]:
-        keys = [self.credentials.api_key, self.credentials.app_key] if self.credentials else []
+        """The keys no copy or saved file may hold: every key the screen hides (those in use,
+        and those used earlier in the session), and those typed on a keys screen still open."""
+        from wfbrowse.textsafe import hidden_keys
+
+        keys = [*hidden_keys()]
+        if self.credentials is not None:
+            keys += [self.credentials.api_key, self.credentials.app_key]
         for screen in self.screen_stack:
             # By type name: importing keys_screen here would load it at start-up.
             keys.extend(field.value for field in screen.query("KeyField").results(Input))
@@ -251,22 +257,33 @@ class RunActions(App[None]):
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._write_run(path, self._document())
+                    self._write_run(path, self._document(), self._keys_known())
                 else:
                     self.query_one(StatusBar).show_info("not saved: the file is left as it was")
 
             self.push_screen(ConfirmScreen(question, "Replace", "Keep it"), answered)
             return
-        self._write_run(path, self._document())
+        self._write_run(path, self._document(), self._keys_known())
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="save")
-    def _write_run(self, path: Any, document: Any) -> None:
+    def _write_run(self, path: Any, document: Any, keys: list[str]) -> None:
+        """Write the run to `path`, unless its text holds one of `keys` (or a long part of
+        one), which never reach a file: a run whose step echoed a key is refused, as a copy
+        of it is."""
         import json
         import os
         import tempfile
 
+        from wfbrowse.key_runs import holds_part_of
+
         status = self.query_one(StatusBar)
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        if holds_part_of(text, keys):
+            self.call_from_thread(self.bell)
+            self.call_from_thread(
+                status.show_warning, "not saved: the run holds one of your Datadog keys"
+            )
+            return
         folder = path.parent if str(path.parent) else "."
         try:
             # Written beside the target and renamed over it: a failure leaves no half file.
