@@ -103,32 +103,74 @@ def test_get_raw_writes_the_exact_bytes(
     assert result.stdout == BODY
 
 
+def on_a_terminal(
+    *args: str, env: Mapping[str, str]
+) -> tuple[subprocess.CompletedProcess[bytes], str]:
+    """`wfbrowse ARGS` with its stdout on a pseudo-terminal: the process, and what it wrote."""
+    controller, terminal = os.openpty()
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "wfbrowse", *args],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            timeout=60,
+        )
+        output = os.read(controller, 65536).decode().replace("\r\n", "\n")
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    return process, output
+
+
 def test_get_is_indented_on_a_terminal_with_controls_escaped(
     fake_datadog: FakeDatadog, keyed_env: dict[str, str]
 ) -> None:
     document = {"data": {"id": "x", "note": "bell\x07 \x1b]0;title\x07 \u202e é"}}
     fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
-    controller, terminal = os.openpty()
-    try:
-        process = subprocess.run(
-            [sys.executable, "-m", "wfbrowse", "get", WORKFLOW, INSTANCE, "--api-url",
-             fake_datadog.url],
-            stdout=terminal,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=keyed_env,
-            timeout=60,
-        )  # fmt: skip
-        output = os.read(controller, 65536).decode().replace("\r\n", "\n")
-    finally:
-        os.close(terminal)
-        os.close(controller)
+    process, output = on_a_terminal(
+        "get", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=keyed_env
+    )
     assert process.returncode == 0, process.stderr
     assert process.stderr == b""
     assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
     assert output.startswith('{\n  "data": {\n    "id": "x",\n')
     assert "\\u001b]0;title\\u0007" in output and "\\u202e é" in output
     assert json.loads(output) == document  # the escapes read back as the same text
+
+
+def test_get_raw_on_a_terminal_escapes_what_could_act_on_it(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    """JSON may carry C1 controls and bidi marks unescaped: --raw writes the body as it came,
+    but on a terminal those are shown as escapes, as everywhere else."""
+    body = '{"note":"\u009b31m \u009d0;title\u009c \u202e é"}'.encode()
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    process, output = on_a_terminal(
+        "get", "--raw", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=keyed_env
+    )
+    assert process.returncode == 0, process.stderr
+    assert not any(char in output for char in "\u009b\u009c\u009d\u202e")
+    assert output == '{"note":"\\u009b31m \\u009d0;title\\u009c \\u202e é"}'
+    assert json.loads(output) == json.loads(body)
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_get_prints_nothing_of_a_run_echoing_a_key(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str], raw: bool
+) -> None:
+    """A step that logged its request headers: a long enough part of the key in use is in
+    the run. Nothing is printed (exit 7), whether piped or with --raw."""
+    body = json.dumps({"data": {"id": "x", "log": f"DD-API-KEY: {TEST_API_KEY[:20]}…"}})
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    flags = ["--raw"] if raw else []
+    result = wfbrowse(
+        "get", *flags, WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=keyed_env
+    )
+    assert result.returncode == 7
+    assert "holds one of your Datadog keys" in one_error_line(result)
+    assert TEST_API_KEY[:16].encode() not in result.stdout + result.stderr
 
 
 def test_get_output_round_trips_from_the_demo(demo: FakeDatadog, keyed_env: dict[str, str]) -> None:
@@ -248,7 +290,13 @@ def test_get_help_lists_the_exit_codes() -> None:
     result = wfbrowse("get", "--help", env=os.environ)
     assert result.returncode == 0
     text = result.stdout.decode()
-    for line in ("3    authentication", "4    not found", "5    rate limited", "6    network"):
+    for line in (
+        "3    authentication",
+        "4    not found",
+        "5    rate limited",
+        "6    network",
+        "7    not printed",
+    ):
         assert line in text
 
 
@@ -336,6 +384,29 @@ def test_list_escapes_server_text_in_the_table(
     assert "evil\\x1b[31m" in text and "api\\u202e" in text
     assert "1h 00m" in text
     assert text.splitlines()[-1] == "1 of 1 runs"
+
+
+def test_list_hides_an_echoed_key_in_the_table_and_prints_no_json_of_it(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    item = {
+        "id": "0b6bd0a3-5d07-4c47-a3b4-1e2f3a4b5c6d",
+        "attributes": {
+            "instanceStatus": {"detailsKind": "SUCCEEDED", "displayName": "Succeeded"},
+            "source": {f"api {TEST_API_KEY}": {}},
+        },
+    }
+    body = json.dumps({"data": [item], "meta": {"page": {"totalCount": 1}}})
+    fake_datadog.add_response(
+        "GET", f"/api/v2/workflows/{WORKFLOW}/instances", status=200, body=body
+    )
+    table = wfbrowse("list", WORKFLOW, "--api-url", fake_datadog.url, env=keyed_env)
+    assert table.returncode == 0, table.stderr
+    assert "api <key hidden>" in table.stdout.decode()
+    assert TEST_API_KEY[:16].encode() not in table.stdout
+    lines = wfbrowse("list", WORKFLOW, "--json", "--api-url", fake_datadog.url, env=keyed_env)
+    assert lines.returncode == 7
+    assert "the list holds one of your Datadog keys" in one_error_line(lines)
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,13 @@ from wfbrowse.sites import (
     require_supported,
 )
 from wfbrowse.subcommand import USAGE, Failure, profile_name
-from wfbrowse.textsafe import escape_controls, escape_unsafe, hide_on_screen, json_escape
+from wfbrowse.textsafe import (
+    escape_controls,
+    escape_unsafe,
+    hide_keys,
+    hide_on_screen,
+    json_escape,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -49,6 +55,7 @@ AUTH = 3
 NOT_FOUND = 4
 RATE_LIMITED = 5
 NETWORK = 6
+HOLDS_KEY = 7
 INTERRUPTED = 130
 
 EXIT_CODES = """\
@@ -59,6 +66,7 @@ exit status:
   4    not found (HTTP 404): no such workflow or instance
   5    rate limited (HTTP 429)
   6    network or server error: timeout, connection, DNS, TLS, HTTP 5xx, a non-JSON answer
+  7    not printed: the answer holds one of your Datadog keys (a step echoed it)
   130  interrupted
 """
 
@@ -245,11 +253,33 @@ def cmd_get(args: argparse.Namespace, environ: Mapping[str, str], keystore: KeyS
         failure = _fail(error)
     if failure is not None:
         raise failure
-    if args.raw:
+    keys = (resolution.credentials.api_key, resolution.credentials.app_key)
+    if args.raw and not sys.stdout.isatty():
+        _refuse_if_holding(result.raw.decode("utf-8", "replace"), keys, "run")
         _write_bytes(result.raw)
     else:
-        _write_text(_json_text(result.data, pretty=sys.stdout.isatty()))
+        # --raw on a terminal: the server's text as it came, with what could act on the
+        # terminal written as JSON escapes, as everywhere else.
+        if args.raw:
+            text = result.raw.decode("utf-8", "replace")
+        else:
+            text = _json_text(result.data, pretty=sys.stdout.isatty())
+        _refuse_if_holding(text, keys, "run")
+        _write_text(text)
     return OK
+
+
+def _refuse_if_holding(text: str, keys: Sequence[str], what: str) -> None:
+    """Keys never reach the terminal, a file or a pipe: output holding one, or a long part of
+    one (a step that logged its request headers), is not written at all."""
+    from wfbrowse.key_runs import holds_part_of
+
+    if holds_part_of(text, keys):
+        raise Failure(
+            f"not printed: the {what} holds one of your Datadog keys (echoed by a step?) — "
+            "look at it in the app, which hides them",
+            HOLDS_KEY,
+        )
 
 
 # -- wfbrowse list ---------------------------------------------------------------------------
@@ -342,10 +372,15 @@ def cmd_list(args: argparse.Namespace, environ: Mapping[str, str], keystore: Key
         failure = _fail(error)
     if failure is not None:
         raise failure
+    keys = (resolution.credentials.api_key, resolution.credentials.app_key)
     if args.json:
-        _write_text("".join(_json_text(item, pretty=False) for item in items))
+        text = "".join(_json_text(item, pretty=False) for item in items)
+        _refuse_if_holding(text, keys, "list")
+        _write_text(text)
     else:
-        _write_text("".join(line + "\n" for line in runs_table(items, meta)))
+        # The table is for reading: a key a run echoes is hidden there, as on screen.
+        hide_on_screen(keys)
+        _write_text("".join(hide_keys(line) + "\n" for line in runs_table(items, meta)))
     return OK
 
 
@@ -501,7 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
         "instance", nargs="?", metavar="INSTANCE_ID", help="the instance ID, after a workflow ID"
     )
     get_cmd.add_argument(
-        "--raw", action="store_true", help="write the response body exactly as received"
+        "--raw",
+        action="store_true",
+        help="write the response body exactly as received (on a terminal, characters that "
+        "could act on it are shown escaped)",
     )
     _add_connection(get_cmd)
     get_cmd.set_defaults(handler=cmd_get)
