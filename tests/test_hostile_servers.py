@@ -11,10 +11,12 @@ Everything talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import re
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -131,9 +133,15 @@ def good_handler(request: RecordedRequest, h: BaseHTTPRequestHandler) -> bool:
 
 
 # -- hostile answers -----------------------------------------------------------------------------
-def reply(status: int, body: bytes, content_type: str = "application/json") -> Handler:
+def reply(
+    status: int, body: bytes, content_type: str = "application/json", encoding: str = ""
+) -> Handler:
+    headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
+    if encoding:
+        headers["Content-Encoding"] = encoding
+
     def handler(request: RecordedRequest, h: BaseHTTPRequestHandler) -> bool:
-        headers_then(h, status, {"Content-Type": content_type, "Content-Length": str(len(body))})
+        headers_then(h, status, headers)
         with contextlib.suppress(OSError):
             h.wfile.write(body)
         return True
@@ -178,6 +186,18 @@ def never_answers(release: threading.Event) -> Handler:
 TRUNCATED = b'{"data": {"id": "x", "attributes": {"instanceStatus": {"detailsKind": "SUCC'
 HTML_TITLE = b"<!doctype html><html><head><title>Sign in - Corp SSO</title></head><body>"
 BAD_GATEWAY = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>\r\n"
+
+
+def gzipped_zeros(mib: int, layers: int = 1) -> bytes:
+    """`mib` MiB of "0", gzipped (about a thousandth of the size), then gzipped again
+    `layers - 1` times (each further layer shrinks it about as much again)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    body = b"".join(packer.compress(b"0" * MIB) for _ in range(mib)) + packer.flush()
+    for _ in range(layers - 1):
+        body = gzip.compress(body, 9)
+    return body
+
+
 DEPTH = 100_000
 
 # (id, handler factory (given the release event), LaunchOptions overrides, message parts)
@@ -231,6 +251,25 @@ CASES: list[Any] = [
         {},
         ["Datadog server error (HTTP 502 Bad Gateway)", "try again shortly"],
         id="html-502",
+    ),
+    pytest.param(
+        # 2 KB on the wire that would inflate to 1 GiB, through two layers of gzip.
+        lambda _: reply(200, gzipped_zeros(1024, layers=2), encoding="gzip, gzip"),
+        {},
+        ["content-encoding is not supported: 2 layers of content-encoding", "--api-url"],
+        id="gzip-twice",
+    ),
+    pytest.param(
+        lambda _: reply(200, b"\x28\xb5\x2f\xfd" + b"\0" * 64, encoding="zstd"),
+        {},
+        ["content-encoding is not supported: content-encoding 'zstd'"],
+        id="unasked-encoding",
+    ),
+    pytest.param(
+        lambda _: reply(200, b"\x1f\x8b\x08\x00 not gzip after all", encoding="gzip"),
+        {},
+        ["the response's content-encoding could not be decoded", "--api-url"],
+        id="broken-gzip",
     ),
     pytest.param(
         lambda _: reply(200, b'{"data": {"name": "caf\xe9 \xff\xfe", "id": "\xc3\x28"}}'),
@@ -425,6 +464,51 @@ async def test_a_200_mb_body_is_refused_at_the_cap_without_being_read(
         grown_mib = (peak - baseline) / 1024
         assert grown_mib < 140, f"memory grew by {grown_mib:.0f} MiB"
         await assert_good_run_kept_and_app_alive(app, pilot, before)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc/self/status")
+@pytest.mark.parametrize("layers", [1, 2], ids=["gzip", "gzip-twice"])
+async def test_a_gzip_bomb_never_inflates_past_the_cap(
+    fake_datadog, launch_options, layers
+) -> None:
+    """1 GiB of zeros in 1 MB of gzip (or 2 KB of gzip twice): refused, at the cap at most.
+    (Inflated chunk by chunk without a bound, the twice-gzipped one took 2 GB.)"""
+    body = gzipped_zeros(1024, layers)
+    encoding = ", ".join(["gzip"] * layers)
+    fake_datadog.add_handler("GET", INSTANCE_PATH, good_handler)
+    fake_datadog.add_handler("GET", OTHER_PATH, reply(200, body, encoding=encoding))
+    app = WfBrowseApp(launch_options(fake_datadog))
+    async with app.run_test(size=SIZE) as pilot:
+        before = await load_good_run(app, pilot)
+        baseline = vm_kib("VmRSS")
+        peak_known = reset_peak_memory()
+        await fetch(app, pilot, OTHER)
+        peak = vm_kib("VmHWM") if peak_known else vm_kib("VmRSS")
+        if layers == 1:
+            assert_one_line_error(app, "response too large: over 64.0 MiB (limit 64.0 MiB)")
+        else:
+            assert_one_line_error(app, "content-encoding is not supported: 2 layers")
+        grown_mib = (peak - baseline) / 1024
+        assert grown_mib < 140, f"memory grew by {grown_mib:.0f} MiB"
+        await assert_good_run_kept_and_app_alive(app, pilot, before)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "deflate-raw"])
+async def test_a_compressed_run_loads(fake_datadog, launch_options, encoding) -> None:
+    """What the client asks for (gzip, deflate: with its zlib header or, as some servers
+    send it, without) is undone, and the run shows as if sent plain."""
+    if encoding == "gzip":
+        body = gzip.compress(GOOD_BODY)
+    else:
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS if encoding == "deflate-raw" else 15)
+        body = packer.compress(GOOD_BODY) + packer.flush()
+    header = encoding.removesuffix("-raw")
+    fake_datadog.add_handler("GET", INSTANCE_PATH, reply(200, body, encoding=header))
+    app = WfBrowseApp(launch_options(fake_datadog))
+    async with app.run_test(size=SIZE) as pilot:
+        await load_good_run(app, pilot)
+    [request] = fake_datadog.requests
+    assert request.header("Accept-Encoding") == "gzip, deflate"
 
 
 # -- a value of 5 MB -----------------------------------------------------------------------------

@@ -9,16 +9,23 @@ to wait and try again is the app's call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import wfbrowse
+from wfbrowse.bounded_decoding import (
+    ACCEPT_ENCODING,
+    BoundedDecoder,
+    EncodingError,
+    UnsupportedEncoding,
+)
 from wfbrowse.debuglog import HttpTrace
 from wfbrowse.errors import (
     ConnectFailed,
@@ -168,7 +175,11 @@ class DatadogClient:
             # loopback (the demo, a local test server), which no proxy can reach for us.
             trust_env=not is_loopback_url(self.base_url),
             follow_redirects=False,  # a redirect would carry the keys to another host
-            headers={"User-Agent": self.user_agent, "Accept": "application/json"},
+            headers={
+                "User-Agent": self.user_agent,
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,  # what bounded_decoding undoes
+            },
         )
 
     def _auth_headers(self) -> dict[str, str]:
@@ -341,15 +352,41 @@ def _seg(value: str) -> str:
     return quote(value.strip(), safe="")
 
 
+def _decoder(response: httpx.Response) -> BoundedDecoder:
+    try:
+        return BoundedDecoder(response.headers.get("content-encoding", ""))
+    except UnsupportedEncoding as error:
+        raise InvalidResponse(
+            f"the response's content-encoding is not supported: {error}"
+        ) from None
+
+
+async def _decoded(response: httpx.Response, room: Callable[[], int]) -> AsyncIterator[bytes]:
+    """The body, its content-encoding undone (see bounded_decoding): each piece at most one
+    byte over `room()`, the room the caller has left when it asks for the next piece."""
+    decoder = _decoder(response)
+    try:
+        async for chunk in response.aiter_raw():
+            piece = decoder.feed(chunk, room())
+            if piece:
+                yield piece
+        rest = decoder.finish(room())
+    except EncodingError:
+        raise InvalidResponse("the response's content-encoding could not be decoded") from None
+    if rest:
+        yield rest
+
+
 async def _read_prefix(response: httpx.Response, limit: int) -> bytes:
     """Up to `limit` bytes of the body; the rest is left unread (the connection is dropped)."""
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
+    counter = _Received()
+    with contextlib.suppress(InvalidResponse):  # an error page's status says enough alone
+        async for chunk in _decoded(response, lambda: limit - counter.size):
+            chunks.append(chunk)
+            counter.size += len(chunk)
+            if counter.size >= limit:
+                break
     return b"".join(chunks)[:limit]
 
 
@@ -368,7 +405,7 @@ async def _read_capped(
         raise ResponseTooLarge(_too_large_message(int(declared), limit, declared=True))
     chunks: list[bytes] = []
     counter = received or _Received()
-    async for chunk in response.aiter_bytes():
+    async for chunk in _decoded(response, lambda: limit - counter.size):
         counter.size += len(chunk)
         if counter.size > limit:
             raise ResponseTooLarge(_too_large_message(counter.size, limit, declared=False))
