@@ -106,6 +106,8 @@ def test_help_and_version_answer_without_starting_the_app() -> None:
         (["--site", "mars"], "mars"),
         (["--api-url", "https://example.com"], "example.com"),
         ([DEMO_WORKFLOW_ID, "nope"], "instance ID"),
+        (["--site", ""], "empty Datadog site"),  # an unset variable: not the default site
+        (["--api-url", ""], "empty --api-url"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(args: list[str], message: str) -> None:

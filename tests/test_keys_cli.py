@@ -284,6 +284,7 @@ def test_keys_are_never_taken_as_arguments() -> None:
         (["--profile", "a/b"], "contains '/'"),
         (["--site", "mars"], "unknown Datadog site 'mars'"),
         (["--site", "US1-FED"], "cannot use US1-FED"),
+        (["--site", ""], "empty Datadog site"),
     ],
 )
 def test_keys_set_refuses_bad_names_and_sites(args: list[str], text: str) -> None:

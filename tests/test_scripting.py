@@ -257,6 +257,9 @@ def test_get_demo_not_found_errors(demo: FakeDatadog, keyed_env: dict[str, str])
         ((), "the following arguments are required: TARGET"),
         ((WORKFLOW, INSTANCE, "--site", "mars"), "mars"),
         ((WORKFLOW, INSTANCE, "--api-url", "http://203.0.113.9"), "--api-url"),
+        # An empty value (an unset shell variable) is an error, not the default site.
+        ((WORKFLOW, INSTANCE, "--site", ""), "empty Datadog site"),
+        ((WORKFLOW, INSTANCE, "--api-url", ""), "empty --api-url"),
     ],
 )
 def test_get_usage_errors_exit_2_before_any_request(

@@ -194,10 +194,10 @@ def launch_options(args: Arguments, environ: dict[str, str]) -> LaunchOptions:
     DD_SITE, else the profile's site, else datadoghq.com.
     """
     try:
-        flag_site = parse_site(args.site) if args.site else None
+        flag_site = parse_site(args.site) if args.site is not None else None
         env_site = default_site(environ) if environ.get("DD_SITE", "").strip() else None
         target = resolve_target(args.target, args.instance)
-        api_url = check_api_url(args.api_url) if args.api_url else None
+        api_url = check_api_url(args.api_url) if args.api_url is not None else None
     except (SiteError, ApiUrlError) as error:
         raise UsageError(str(error)) from None
     if args.theme is not None:

@@ -117,7 +117,7 @@ def _chosen_profile(explicit: str | None, config: Config) -> str:
 def _site_for_new_keys(args: argparse.Namespace, config: Config, name: str, ctx: Context) -> Site:
     """--site, else the profile's current site, else $DD_SITE, else datadoghq.com."""
     try:
-        if args.site:
+        if args.site is not None:
             site = parse_site(args.site)
         elif name in config.profiles:
             site = parse_site(config.profiles[name].site)
@@ -318,7 +318,7 @@ def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
 def _test_site(args: argparse.Namespace, ctx: Context, resolution: Resolution) -> Site:
     """--site, else $DD_SITE, else the profile's site, else datadoghq.com: as the app does."""
     try:
-        if args.site:
+        if args.site is not None:
             return parse_site(args.site)
         if ctx.environ.get("DD_SITE", "").strip():
             return default_site(ctx.environ)
@@ -376,7 +376,7 @@ def cmd_test(args: argparse.Namespace, ctx: Context) -> int:
     from wfbrowse.errors import WfError
 
     try:
-        api_url = check_api_url(args.api_url) if args.api_url else None
+        api_url = check_api_url(args.api_url) if args.api_url is not None else None
     except ApiUrlError as error:
         raise Failure(str(error), USAGE) from None
     resolution = _resolve_for_test(args, ctx)

@@ -145,9 +145,9 @@ def _keys(args: argparse.Namespace, environ: Mapping[str, str], keystore: KeySto
 def _check_flags(args: argparse.Namespace) -> None:
     """--site and --api-url, checked before the keyring is asked for anything."""
     try:
-        if args.api_url:
+        if args.api_url is not None:
             check_api_url(args.api_url)
-        elif args.site:
+        elif args.site is not None:
             require_supported(parse_site(args.site))
     except (SiteError, ApiUrlError) as error:
         raise Failure(str(error), USAGE) from None
@@ -159,9 +159,9 @@ def _base_url(
     """--api-url, else the site's API host. Site: --site, else a pasted link's site, else
     DD_SITE, else the profile's site, else datadoghq.com (as the app decides)."""
     try:
-        if args.api_url:
+        if args.api_url is not None:
             return check_api_url(args.api_url)
-        site: Site | None = parse_site(args.site) if args.site else None
+        site: Site | None = parse_site(args.site) if args.site is not None else None
         site = site or target.site
         if site is None and environ.get("DD_SITE", "").strip():
             site = default_site(environ)
