@@ -212,3 +212,31 @@ async def test_a_narrow_list_scrolls_sideways_under_its_header(demo_server, laun
         # The first run, the one still running ("took: running"), scrolled away.
         assert "running" not in "\n".join(rows)
         assert "showing 100 of 134" in rows[-2]
+
+
+async def test_the_main_screens_keys_do_not_reach_behind_the_list(
+    demo_server, launch_options
+) -> None:
+    """The list is a screen over the main one: /, Ctrl+O, Ctrl+T, y and the rest would act
+    on the fields and tree out of sight (and leave the list deaf to its own keys). They do
+    nothing there, and its footer does not offer them."""
+    from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID
+
+    app = WfBrowseApp(launch_options(demo_server, workflow_id=DEMO_WORKFLOW_ID))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Back" in footer
+        assert "Search" not in footer and "IDs" not in footer and "Fetch" not in footer
+        table = app.screen.query_one("#runs", CellTable)
+        for key in ("slash", "ctrl+o", "ctrl+t", "y", "p", "v", "ctrl+r", "w", "o"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.focused is table, key
+        await pilot.press("j")  # the list still answers its own keys
+        await pilot.pause()
+        assert table.cursor_row == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1  # Esc: back on the main screen
+        assert app.query_one("#workflow", Input).value == DEMO_WORKFLOW_ID

@@ -193,6 +193,32 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             text.append(f"\nKeys: {self.credentials.source}.\n", style="dim")
         return text
 
+    # Actions on the main screen's fields, tree and search line. The runs list is a screen of
+    # its own over the main one, and the app's keys reach it too: there these would move the
+    # focus to widgets out of sight (and leave the list deaf to its keys) or act on a run it
+    # does not show. (Modal screens hold the app's keys back already.)
+    _MAIN_SCREEN_ACTIONS = frozenset(
+        {
+            "fetch",
+            "focus_ids",
+            "focus_tree",
+            "choose_site",
+            "toggle_watch",
+            "switch_run",
+            "search",
+            "next_match",
+            "previous_match",
+            "copy_value",
+            "copy_path",
+            "copy_link",
+            "show_raw",
+        }
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False: neither run nor offered in the footer.
+        return action not in self._MAIN_SCREEN_ACTIONS or self.screen is self.screen_stack[0]
+
     def on_ready(self) -> None:
         # Textual posts Ready once the screen's first layout is drawn: the first frame is out.
         let_go()  # the cycle collector, held while the app started
