@@ -437,3 +437,37 @@ async def test_text_holding_a_key_in_use_is_never_copied(
         await pilot.press("ctrl+shift+a", "ctrl+c")
         await settle(app, pilot)
         assert app.clipboard == "no key in here"  # the same way copies what holds no key
+
+
+async def test_a_search_belongs_to_the_run_it_was_made_on(fake_datadog, launch_options) -> None:
+    """n and N go through the matches of the run on screen only: once another run is shown
+    (fetched, or switched to), the last search's paths point into a run no longer there."""
+    other = "0b6bd0a3-5d07-4c47-a3b4-1e2f3a4b5c6d"
+    other_run = recorded_document()
+    other_run["data"]["id"] = other
+    serve(fake_datadog, load_interaction("test_get_a_workflow_instance_returns_ok_response"))
+    other_path = INSTANCE_PATH.replace(INST, other)
+    fake_datadog.add_response("GET", other_path, status=200, body=json.dumps(other_run))
+    app = await recorded_run(fake_datadog, launch_options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"/max (gale|jul)/", "enter")
+        await settle(app, pilot)
+        assert "match 1 of 4" in screen_text(app)
+        app.query_one("#instance", Input).value = other
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        shown = path_line(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "no search on this run: / searches it" in screen_text(app)
+        assert "match 2 of 4" not in screen_text(app)
+        assert path_line(app) == shown
+        await pilot.press("o")  # back to the first run: its search is gone too
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert f"back to run {INST}" in screen_text(app)
+        await pilot.press("N")
+        await pilot.pause()
+        assert "no search on this run: / searches it" in screen_text(app)

@@ -527,6 +527,8 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         status.record_request(result.status, result.elapsed_ms, result.size)
         status.rate_limit = result.rate_limit or status.rate_limit
         changed = self.changes_since_last(result.data, ids)
+        if changed is None or changed:
+            self.forget_search()  # another run, or this one changed: old matches may be gone
         self.keep_current_run(ids)
         view = await self._run_view()
         view.show(result.data, changed)

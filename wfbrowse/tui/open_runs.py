@@ -59,6 +59,9 @@ class OpenRuns(App[None]):
     def after_fetch(self, document: Any, ids: Ids, changed: set[Any] | None) -> None:
         raise NotImplementedError
 
+    def forget_search(self) -> None:
+        raise NotImplementedError
+
     def keep_current_run(self, next_ids: Ids) -> None:
         """Before another run is shown, keep the one on screen as it is."""
         self._kept.pop(next_ids, None)  # fetched anew: the fresh copy wins
@@ -98,6 +101,7 @@ class OpenRuns(App[None]):
         if kept is None:
             return
         self.keep_current_run(ids)
+        self.forget_search()
         view = await self._run_view()
         view.restore(kept.document, kept.model, kept.cursor_row, kept.scroll_y)
         self._shown_ids = ids

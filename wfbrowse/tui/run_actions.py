@@ -423,12 +423,25 @@ class RunActions(App[None]):
             self.query_one(StatusBar).show_info(text)
 
     def action_next_match(self) -> None:
-        if self._matches:
-            self._go_to_match(self._match_index + 1)
+        self._step_match(+1)
 
     def action_previous_match(self) -> None:
+        self._step_match(-1)
+
+    def _step_match(self, step: int) -> None:
         if self._matches:
-            self._go_to_match(self._match_index - 1)
+            self._go_to_match(self._match_index + step)
+        elif not self._counting:
+            self.query_one(StatusBar).show_info("no search on this run: / searches it")
+
+    def forget_search(self) -> None:
+        """Another document is on screen: the last search's matches (paths into the one
+        before) are dropped, and a search still counting them is left to finish unheard."""
+        if self._counting:
+            self.query_one(StatusBar).stop_busy()
+        self._matches = []
+        self._match_index = -1
+        self._counting = False
 
     def close_search(self) -> bool:
         """Esc in the search line: hide it and go back to the tree. True if it was open."""
