@@ -137,3 +137,84 @@ async def test_w_turns_the_watch_off_and_on(fake_datadog: FakeDatadog, launch_op
         await pilot.pause(3)
         assert run.served > served
     assert run.over_limit == 0
+
+
+class ScriptedRun:
+    """Answers one after another from a script; the last answer repeats. Each answer is a
+    Reply, or a (seconds, Reply) pair for one that is slow to come."""
+
+    def __init__(self, *script: Reply | tuple[float, Reply]) -> None:
+        self.script = list(script)
+        self.served = 0
+
+    def handle(self, request: RecordedRequest, raw: BaseHTTPRequestHandler) -> bool:
+        step = self.script[min(self.served, len(self.script) - 1)]
+        self.served += 1
+        delay, reply = step if isinstance(step, tuple) else (0.0, step)
+        time.sleep(delay)
+        write_reply(raw, reply)
+        return True
+
+
+async def wait_for_requests(pilot, run: ScriptedRun, count: int, within: float = 10.0) -> None:
+    deadline = time.monotonic() + within
+    while run.served < count and time.monotonic() < deadline:
+        await pilot.pause(0.1)
+    assert run.served >= count, f"{run.served} requests, not {count}"
+    await pilot.pause(0.3)  # the answer drawn
+
+
+async def shows(app: WfBrowseApp, pilot, text: str, within: float = 5.0) -> bool:
+    deadline = time.monotonic() + within
+    while text not in screen_text(app) and time.monotonic() < deadline:
+        await pilot.pause(0.1)
+    return text in screen_text(app)
+
+
+async def test_the_watch_outlives_failed_refreshes_and_the_users_own_fetch(
+    fake_datadog: FakeDatadog, launch_options
+) -> None:
+    """A refresh that fails, an answer that is not the run, Esc while a refresh is on its
+    way, a fetch of the user's that fails: the run stays on screen, the watch goes on, and
+    once the run answers again the error is not left standing."""
+    from wfbrowse.watch import WatchPolicy
+
+    running = LimitedRun(steps=5).document()
+    another = LimitedRun(steps=5).document()
+    another["data"]["id"] = "0b6bd0a3-5d07-4c47-a3b4-1e2f3a4b5c6d"
+    bad_gateway = Reply.json(502, {"errors": ["Bad Gateway"]})
+    run = ScriptedRun(
+        Reply.json(200, running),  # 1: the user's fetch
+        bad_gateway,  # 2: a refresh fails
+        Reply.json(200, {}),  # 3: a 200 that is no run
+        Reply.json(200, another),  # 4: another run's answer
+        (1.0, Reply.json(200, running)),  # 5: slow: Esc is pressed meanwhile
+        bad_gateway,  # 6: the user's Ctrl+R fails
+        Reply.json(200, running),  # 7...: the watch goes on
+    )
+    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", run.handle)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    app._watch_policy = WatchPolicy(base=0.5, factor=1.0)  # a faster cadence, for the test
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_for_requests(pilot, run, 1)
+        assert "● Running" in screen_text(app)
+        before = [line for line in screen_text(app).splitlines() if "step_" in line]
+        await wait_for_requests(pilot, run, 2)
+        assert "Datadog server error (HTTP 502" in screen_text(app)
+        await wait_for_requests(pilot, run, 3)
+        assert f"refresh ignored: the answer is not run {INST}" in screen_text(app)
+        await wait_for_requests(pilot, run, 4)
+        assert f"refresh ignored: the answer is not run {INST}" in screen_text(app)
+        assert [line for line in screen_text(app).splitlines() if "step_" in line] == before
+        deadline = time.monotonic() + 10
+        while run.served < 5 and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        await pilot.press("escape")  # the refresh under way is the watch's: left alone
+        assert await shows(app, pilot, "refreshed again: no change since the last answer")
+        assert "fetch canceled" not in screen_text(app)
+        await pilot.press("ctrl+r")
+        await wait_for_requests(pilot, run, 6)
+        assert "Datadog server error (HTTP 502" in screen_text(app)
+        await wait_for_requests(pilot, run, 8)  # the watch went on after the user's fetch
+        assert "● Running" in screen_text(app)
+        assert [line for line in screen_text(app).splitlines() if "step_" in line] == before

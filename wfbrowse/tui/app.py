@@ -65,6 +65,15 @@ class FetchButton(Static):
         await self.app.run_action("fetch")
 
 
+def _is_run(document: dict[str, Any], instance_id: str) -> bool:
+    """Whether an answer is the run asked for: a run's attributes, under its own ID (when it
+    gives one). A refresh that answers anything else must not replace the run on screen."""
+    data = document.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
+        return False
+    return data.get("id") in (None, instance_id)
+
+
 def _demo_option(run: DemoEntry) -> Text:
     """A demo run for the picker: what it shows, then the IDs to type or paste."""
     text = Text()
@@ -491,23 +500,37 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
 
     @work(exclusive=True, group="fetch", exit_on_error=False)
     async def _fetch(self, workflow_id: str, instance_id: str, *, quiet: bool = False) -> None:
-        """Fetch a run; `quiet` for the live watch's refreshes (no spinner, no focus move)."""
-        from wfbrowse.errors import WfError
+        """Fetch a run; `quiet` for the live watch's refreshes (no spinner, no focus move).
+
+        Whenever no answer is shown (a failure, an answer that is not the watched run, Esc),
+        the run left on screen goes on being watched if it is still running: a user's fetch
+        stopped its watch, and a refresh that fails must not end it either.
+        """
+        from textual.worker import get_current_worker
+
+        from wfbrowse.errors import InvalidResponse, WfError
 
         status = self.query_one(StatusBar)
-        if not quiet:
+        if quiet:
+            self._watch_refresh = get_current_worker()  # Esc leaves it be (action_escape)
+        else:
             self.stop_watch()  # a fetch asked for by the user replaces the watch's plan
             status.start_busy(f"fetching {instance_id} … (Esc cancels)")
         client = self._get_client()
+        shown = False
         try:
             result = await client.get_instance(workflow_id, instance_id)
+            if quiet and not _is_run(result.data, instance_id):
+                raise InvalidResponse(
+                    f"refresh ignored: the answer is not run {instance_id}",
+                    "the run on screen is kept; the watch tries again",
+                )
         except WfError as error:
             status.rate_limit = client.last_rate_limit or status.rate_limit
             if error.status is not None:
                 status.last_request = f"HTTP {error.status}"
             status.show_error(error.one_line())
-            if quiet:
-                self.watch_failed()
+            self._refresh_failing = quiet
         except Exception as error:  # a bug, not a network or server failure
             # Only the type: the message of an unexpected error is not known to be key-free.
             status.show_error(
@@ -516,9 +539,28 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             )
         else:
             await self._show_result(result, (workflow_id, instance_id), quiet=quiet)
+            shown = True
         finally:
             if not quiet:
                 status.stop_busy()
+            if not shown and not self._another_fetch_started():
+                self.watch_failed()
+
+    _watch_refresh: object = None  # the worker of the live watch's refresh in flight, if any
+    _refresh_failing = False  # the status bar shows why the watch's last refresh failed
+
+    def _another_fetch_started(self) -> bool:
+        """Whether a fetch newer than this one is under way (it replaced this one, and plans
+        the watch itself once it ends)."""
+        from textual.worker import WorkerState, get_current_worker
+
+        current = get_current_worker()
+        return any(
+            worker is not current
+            and worker.group == "fetch"
+            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in self.workers
+        )
 
     async def _show_result(
         self, result: ApiResult, ids: tuple[str, str], *, quiet: bool = False
@@ -539,6 +581,9 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             self.record_run(result.data)
         elif changed:
             status.show_info(f"refreshed: {len(changed):,} value(s) changed, marked")
+        elif self._refresh_failing:
+            status.show_info("refreshed again: no change since the last answer")  # not the error
+        self._refresh_failing = False
         self.after_fetch(result.data, ids, changed)
 
     async def _show_opened_document(self) -> None:
@@ -561,11 +606,17 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         return view
 
     def action_escape(self) -> None:
-        running = [w for w in self.workers if w.group == "fetch" and w.is_running]
+        # The user's fetch, not the live watch's refresh: Esc would end the watch with it.
+        running = [
+            worker
+            for worker in self.workers
+            if worker.group == "fetch" and worker.is_running and worker is not self._watch_refresh
+        ]
         if self.close_search():
             return
         if running:
-            self.workers.cancel_group(self, "fetch")
+            for worker in running:
+                worker.cancel()
             status = self.query_one(StatusBar)
             status.stop_busy()
             status.show_warning("fetch canceled")

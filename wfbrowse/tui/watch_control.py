@@ -82,8 +82,13 @@ class WatchControl(App[None]):
         self._schedule(changed=bool(changed) or new_run)
 
     def watch_failed(self) -> None:
-        """A refresh failed (network, 429...): try again later, never sooner than allowed."""
-        if self._watch_timer is None and self._watch_ids is not None and self.watching_enabled:
+        """No answer was shown (a refresh or the user's fetch failed, or was cancelled): the
+        run on screen, if it is still running, is refreshed later, never sooner than allowed."""
+        from wfbrowse.instance import summarize
+
+        if self._watch_timer is not None or self._watch_ids is None or not self.watching_enabled:
+            return
+        if summarize(self._watch_document).is_running:
             self._schedule(changed=False)
 
     def _schedule(self, *, changed: bool) -> None:
