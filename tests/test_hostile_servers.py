@@ -588,6 +588,33 @@ async def test_enter_and_v_show_a_long_value_whole(fake_datadog, launch_options)
             assert "Esc to close" not in screen_text(app)
 
 
+async def test_the_value_view_copies_with_y_and_keeps_tabs(fake_datadog, launch_options) -> None:
+    """`y` in the value view copies the value whole (its label says so); a selection copied
+    from it keeps a stack trace's tabs as tabs."""
+    trace = "java.lang.IllegalStateException: boom\n\tat com.acme.Main.run(Main.java:42)\n" * 3
+    long = "L" * 130_000
+    document = {"data": {"attributes": {"trace": trace, "long": long}}}
+    fake_datadog.add_response("GET", OTHER_PATH, status=200, body=json.dumps(document))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=OTHER))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "j", "enter")  # `trace`
+        await pilot.pause()
+        assert f"{len(trace):,} chars · Esc to close · y copies it" in screen_text(app)
+        area = app.screen.query_one(TextArea)
+        assert area.text == trace  # tabs kept (drawn as spaces), nothing else changed
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard == trace
+        assert f"copied value ({len(trace):,} chars)" in screen_text(app)
+        await pilot.press("escape", "j", "enter")  # `long`: more than the view shows
+        await pilot.pause()
+        assert "the first 120,000 shown (y copies it all)" in screen_text(app)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard == long
+
+
 LONG_STRINGS = [
     pytest.param("x" * 510, id="510-chars"),
     pytest.param("y" * 123_456, id="123456-chars"),

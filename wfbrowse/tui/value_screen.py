@@ -42,6 +42,7 @@ class ValueScreen(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close"),
+        Binding("y", "copy_value", "Copy value"),
     ]
 
     def __init__(self, title: str, value: Any) -> None:
@@ -55,12 +56,25 @@ class ValueScreen(ModalScreen[None]):
         if len(text) > MAX_SHOWN:
             label += f" · the first {MAX_SHOWN:,} shown (y copies it all)"
             text = text[:MAX_SHOWN]
+        else:
+            label += " · y copies it"
         with Vertical():
             yield Label(Text(label))
             # Read-only TextArea: scrolls, wraps, and lets the terminal's selection work. Control
-            # characters are shown escaped, never written raw.
-            shown = "\n".join(escape_controls(line) for line in text.split("\n"))
+            # characters are shown escaped, never written raw; tabs stay tabs (the TextArea
+            # draws them as spaces), so that a selection copies a stack trace as it was.
+            shown = "\n".join(
+                "\t".join(escape_controls(part) for part in line.split("\t"))
+                for line in text.split("\n")
+            )
             yield TextArea(shown, read_only=True, soft_wrap=True)
+
+    def action_copy_value(self) -> None:
+        """`y`: the value whole, as `y` on its row in the tree copies it (keys refused)."""
+        from wfbrowse.tui.run_actions import RunActions
+
+        if isinstance(self.app, RunActions):
+            self.app.copy_text(value_text(self._value), "value")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
