@@ -182,6 +182,15 @@ async def test_e_E_and_depth_keys(fake_datadog, launch_options) -> None:
         await pilot.press("1")
         await pilot.pause()
         assert len(tree.model.rows) == 3
+        # Deep down, a depth that folds the cursor's node away leaves the cursor on the
+        # nearest container still in view, not at the top.
+        assert tree.reveal_path(("data", "attributes", "source", "manual", "actingUser"))
+        await pilot.press("2")
+        await pilot.pause()
+        assert path_line(app) == ".data.attributes"
+        await pilot.press("1")
+        await pilot.pause()
+        assert path_line(app) == ".data"
 
 
 async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_options) -> None:

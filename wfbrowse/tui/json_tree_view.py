@@ -478,7 +478,12 @@ class JsonTreeView(ScrollView, can_focus=True):
         """`1`..`9`: show every level down to that depth (1 is the top level)."""
         node = self.cursor_node
         shown, capped = expand_to_depth(self.model, depth, EXPAND_CAP)
-        row = self.model.row_of(node) if node is not None else None
+        # The cursor stays on its node, or, where that is folded away now, on the nearest
+        # of its containers still in view: the user keeps their place.
+        row = None
+        while node is not None and node.parent is not None and row is None:  # not the root
+            row = self.model.row_of(node)
+            node = node.parent
         self.cursor_row = row if row is not None else 0
         self._changed(shown)
         if capped:
