@@ -20,10 +20,12 @@ def run_id(index: int) -> str:
     return f"00000000-0000-4000-8000-{index:012d}"
 
 
-def serve_250_runs(server: FakeDatadog, started_after_first_page: int = 0) -> None:
+def serve_250_runs(
+    server: FakeDatadog, started_after_first_page: int = 0, *, counted: bool = True
+) -> None:
     """A workflow with 250 runs, newest first, paged as Datadog pages them. Runs started after
     the first page was sent push every later page that many places down: its first runs are
-    the last ones of the page before."""
+    the last ones of the page before. `counted`: whether `meta` gives the counts."""
 
     def page(request: RecordedRequest, raw: BaseHTTPRequestHandler) -> bool:
         size = int(request.query.get("page[size]", ["10"])[0])
@@ -48,7 +50,7 @@ def serve_250_runs(server: FakeDatadog, started_after_first_page: int = 0) -> No
             "canceledCount": 0,
             "page": {"totalCount": TOTAL, "totalFilteredCount": TOTAL},
         }
-        reply = Reply.json(200, {"data": items, "meta": meta})
+        reply = Reply.json(200, {"data": items, "meta": meta if counted else {}})
         write_reply(raw, reply)
         return True
 
@@ -240,3 +242,28 @@ async def test_the_main_screens_keys_do_not_reach_behind_the_list(
         await pilot.pause()
         assert len(app.screen_stack) == 1  # Esc: back on the main screen
         assert app.query_one("#workflow", Input).value == DEMO_WORKFLOW_ID
+
+
+async def test_a_list_without_counts_pages_while_pages_come_full(
+    fake_datadog, launch_options
+) -> None:
+    """No meta.page.totalCount: a full page means there may be more (as `wfbrowse list`
+    reads it), so m goes on until a page comes short."""
+    serve_250_runs(fake_datadog, counted=False)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "100 runs so far" in screen
+        assert "showing 100 — m loads more" in screen
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert "showing 200 — m loads more" in screen_text(app)
+        await pilot.press("m")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "showing 250 — Enter opens a run" in screen
+        assert "250 runs" in screen and "so far" not in screen
+        await pilot.press("m")
+        await pilot.pause()
+        assert "all 250 runs are shown" in screen_text(app)

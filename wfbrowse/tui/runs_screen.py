@@ -74,8 +74,9 @@ class RunsScreen(Screen[None]):
         self.workflow_id = workflow_id
         self.client = client
         self._next_page = 0
-        self._total: int | None = None
+        self._total: int | None = None  # meta.page.totalCount, when the list gives it
         self._shown = 0
+        self._more = True  # whether another page may hold runs
         self._run_is_running: dict[str, bool] = {}
         self._statuses: dict[str, tuple[str, str | None]] = {}  # to paint again in a new theme
 
@@ -118,8 +119,8 @@ class RunsScreen(Screen[None]):
             self.query_one("#runs-title", Static).update(title)
 
     def action_load_more(self) -> None:
-        if self._total is not None and self._shown >= self._total:
-            self._say(f"all {self._total:,} runs are shown")
+        if not self._more:
+            self._say(f"all {self._total or self._shown:,} runs are shown")
             return
         self._load_page(self._next_page)
 
@@ -151,16 +152,21 @@ class RunsScreen(Screen[None]):
         self._shown += len(rows)
         self._next_page = page + 1
         meta = result.data.get("meta")
-        total = total_runs(meta)
-        self._total = total if total is not None else self._shown
+        total = self._total = total_runs(meta)
+        # Without a total, a full page says there may be more, as `wfbrowse list` reads it.
+        full_page = isinstance(items, list) and len(items) >= PAGE_SIZE
+        self._more = self._shown < total if total is not None else full_page
+        counted = f"{total if total is not None else self._shown:,} runs"
+        if total is None and self._more:
+            counted += " so far"
         outcomes = outcome_counts(meta)
         self.query_one("#runs-counts", Static).update(
-            Text(f"{self._total:,} runs" + (f": {outcomes}" if outcomes else ""))
+            Text(counted + (f": {outcomes}" if outcomes else ""))
         )
-        more = self._shown < self._total
         self._say(
-            f"showing {self._shown:,} of {self._total:,}"
-            + (" — m loads more" if more else "")
+            f"showing {self._shown:,}"
+            + (f" of {total:,}" if total is not None else "")
+            + (" — m loads more" if self._more else "")
             + " — Enter opens a run, Esc goes back"
         )
 
