@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Mapping
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from wfbrowse.demo.catalog import (
     SUCCEEDED_INSTANCE_ID,
     start_demo_server,
 )
-from wfbrowse.demo.server import FakeDatadog
+from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.jsonload import CHECK_ASIDE_FROM
 from wfbrowse.scripting import MAX_NESTING, load_saved_instance
 
@@ -387,6 +388,41 @@ def test_list_escapes_server_text_in_the_table(
     assert "evil\\x1b[31m" in text and "api\\u202e" in text
     assert "1h 00m" in text
     assert text.splitlines()[-1] == "1 of 1 runs"
+
+
+def test_list_waits_for_a_short_rate_limit_reset_between_pages(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    """The first page spends the budget (Remaining: 0, reset in 1 s): the second is asked
+    once the limit has reset, rather than the runs already read being thrown away."""
+    import time
+    import uuid
+
+    asked: list[float] = []
+
+    def page(request: RecordedRequest, raw: BaseHTTPRequestHandler) -> bool:
+        asked.append(time.monotonic())
+        number = int(request.query["page[number]"][0])
+        items = [
+            {"id": str(uuid.UUID(int=number * 100 + i + 1)), "attributes": {}} for i in range(100)
+        ]
+        headers = {
+            "X-RateLimit-Limit": "10",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "1",
+        }
+        body = {"data": items, "meta": {"page": {"totalCount": 300}}}
+        write_reply(raw, Reply.json(200, body, headers))
+        return True
+
+    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WORKFLOW}/instances", page)
+    result = wfbrowse(
+        "list", WORKFLOW, "--limit", "150", "--json", "--api-url", fake_datadog.url, env=keyed_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 150
+    assert len(asked) == 2
+    assert asked[1] - asked[0] >= 0.9  # after the reset, not before
 
 
 def test_list_hides_an_echoed_key_in_the_table_and_prints_no_json_of_it(

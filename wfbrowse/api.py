@@ -212,7 +212,7 @@ class DatadogClient:
         if wait > 0:
             raise RateLimited(
                 f"rate limited: nothing is sent for {math.ceil(wait)} s, until the limit resets",
-                "wait for the reset shown in the status bar",
+                "try again after that",
                 rate_limit=self.last_rate_limit,
             )
         # None unless the debug log is on (--log): then this request and its answer go there.

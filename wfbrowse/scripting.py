@@ -287,13 +287,34 @@ async def _fetch_runs(
     client: DatadogClient, workflow_id: str, limit: int
 ) -> tuple[list[Any], dict[str, Any]]:
     """Up to `limit` list items, page after page, and the first page's `meta`."""
+    import asyncio
+    import time
+
+    from wfbrowse.errors import RateLimited
+
     size = min(limit, MAX_PAGE_SIZE)
     items: list[Any] = []
     meta: dict[str, Any] = {}
     number = 0
+    waited = False
     async with client:
         while len(items) < limit:
-            result = await client.list_instances(workflow_id, page_size=size, page_number=number)
+            try:
+                result = await client.list_instances(
+                    workflow_id, page_size=size, page_number=number
+                )
+            except RateLimited:
+                # Between pages, the rate limit's reset is waited for once, when it comes
+                # within the time one request may take (as Datadog's own clients do), rather
+                # than throw away the pages already read. The first page, or a longer wait,
+                # is the error.
+                wait = client.gate.wait_needed(time.monotonic())
+                if number == 0 or waited or not 0 < wait <= client.deadline:
+                    raise
+                waited = True
+                await asyncio.sleep(wait)
+                continue
+            waited = False
             page = result.data.get("data")
             page = page if isinstance(page, list) else []
             if number == 0 and isinstance(result.data.get("meta"), dict):
