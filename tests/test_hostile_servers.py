@@ -149,6 +149,18 @@ def reply(
     return handler
 
 
+def raw_bytes(data: bytes) -> Handler:
+    """Not HTTP at all: these bytes, then the connection closed."""
+
+    def handler(request: RecordedRequest, h: BaseHTTPRequestHandler) -> bool:
+        with contextlib.suppress(OSError):
+            h.wfile.write(data)
+        h.close_connection = True
+        return True
+
+    return handler
+
+
 def trickle(body: bytes, piece: int, pause: float) -> Handler:
     """The body `piece` bytes at a time, `pause` seconds apart: each wait is far shorter than
     any read timeout. Stops when the client hangs up."""
@@ -227,6 +239,18 @@ CASES: list[Any] = [
         {"timeout": 2.0},
         ["took longer than 2 s", "bytes received", "allow more time with --timeout"],
         id="trickles-past-the-deadline",
+    ),
+    pytest.param(
+        lambda _: raw_bytes(b"220 mail.example.com ESMTP ready\r\n\r\n"),
+        {},
+        ["127.0.0.1:", "did not answer in HTTP", "check --api-url"],
+        id="not-http",
+    ),
+    pytest.param(
+        lambda _: raw_bytes(b""),
+        {},
+        ["lost while reading the response", "closed the connection — try again"],
+        id="closed-before-a-byte",
     ),
     pytest.param(
         lambda _: reply(200, TRUNCATED),

@@ -258,8 +258,10 @@ class DatadogClient:
         client = self._http()
         failure: WfError | None = None
         started = time.perf_counter()
+        answered = False  # a status line and headers came back
         try:
             async with client.stream(method, path, params=params, headers=headers) as response:
+                answered = True
                 if trace is not None:
                     request = response.request
                     trace.exchanged(
@@ -282,7 +284,7 @@ class DatadogClient:
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError) as exc:
             # Mapped here but raised below, outside this block, so the httpx exception (whose
             # frames hold the request and its headers) is neither chained nor kept as context.
-            failure = self._map_exception(exc)
+            failure = self._map_exception(exc, answered=answered)
         if failure is not None:
             raise failure
         elapsed_ms = (time.perf_counter() - started) * 1000
@@ -305,7 +307,7 @@ class DatadogClient:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         return f"{host}:{port}"
 
-    def _map_exception(self, exc: BaseException) -> WfError:
+    def _map_exception(self, exc: BaseException, *, answered: bool = True) -> WfError:
         import httpx
 
         where = self._where()
@@ -313,6 +315,19 @@ class DatadogClient:
             return _timeout_error(exc, where, self.connect_timeout, self.read_timeout)
         if isinstance(exc, httpx.ConnectError):
             return _connect_error(exc, where)
+        if (
+            isinstance(exc, httpx.RemoteProtocolError)
+            and not answered
+            # (h11's words for a connection closed before a single byte: that one may be a
+            # busy server or proxy, and trying again can help.)
+            and "without sending a response" not in str(exc)
+        ):
+            # Bytes came back, but no HTTP answer (an SSH banner, a TLS alert, garbage): no
+            # retry helps, the address is wrong.
+            return InvalidResponse(
+                f"{where} did not answer in HTTP",
+                "check --api-url / --site: something other than an HTTP server is there",
+            )
         if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
             return ConnectionLost(f"connection to {where} lost while reading the response")
         if isinstance(exc, httpx.ProxyError):
