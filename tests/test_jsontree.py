@@ -17,8 +17,10 @@ from wfbrowse.jsontree import (
     collapse_all,
     expand_all,
     expand_to_depth,
+    find_place,
     is_truncated,
     label_parts,
+    place_of,
     reveal,
 )
 
@@ -660,3 +662,33 @@ def test_any_other_change_of_the_folds_stops_an_expansion_where_it_is(stopper: A
     after = paths(tree)
     assert expansion.step() == 0 and expansion.done
     assert paths(tree) == after  # nothing opened after the change
+
+
+def test_open_places_reopen_in_a_newer_version_ranges_and_nested_ranges_too():
+    """A refresh shows the run again as the user left it: the containers and the ranges of
+    items they had open (nested ones too), where the newer version still has them."""
+    document = {"a": [i % 7 for i in range(1_500_000)], "b": {"c": list(range(2500))}}
+    tree = FlatTree(document)
+    tree.expand(row_with_path(tree, "b"))
+    tree.expand(row_with_path(tree, "b", "c"))
+    tree.expand(labels(tree).index("[1,000 … 1,999]  1,000 items"))
+    tree.expand(0)  # a: [0 … 999,999] and [1,000,000 … 1,499,999]
+    tree.expand(2)  # the second, and in it [1,000,000 … 1,000,999]
+    tree.expand(3)
+    before = labels(tree)
+    cursor = place_of(tree.rows[2])  # the cursor on a range row
+    newer = {"a": document["a"], "b": {"c": [*range(2500), 2500]}}
+    again = FlatTree(newer)
+    again.reopen(tree.open_places())
+    assert len(before) == 2508  # a's nested ranges, 1,000 items of each, c's range
+    expected = list(before)
+    expected[before.index("c: [2,500 items]")] = "c: [2,501 items]"
+    expected[-1] = "[2,000 … 2,500]  501 items"
+    assert labels(again) == expected
+    node = find_place(again, cursor)
+    assert node is not None and node.span == (1_000_000, 1_500_000)
+    assert again.row_of(node) == 2
+    # Places the newer version lacks (`a`, c's second range) are skipped; the rest opens.
+    gone = FlatTree({"b": {"c": list(range(10))}})
+    gone.reopen(tree.open_places())
+    assert labels(gone) == ["b: {1 key}", "c: [10 items]"] + [f"[{i}]: {i}" for i in range(10)]

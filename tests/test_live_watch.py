@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -164,6 +165,10 @@ async def wait_for_requests(pilot, run: ScriptedRun, count: int, within: float =
     await pilot.pause(0.3)  # the answer drawn
 
 
+def path_shown(app: WfBrowseApp) -> str:
+    return str(app.query_one("#path").render()).strip()
+
+
 async def shows(app: WfBrowseApp, pilot, text: str, within: float = 5.0) -> bool:
     deadline = time.monotonic() + within
     while text not in screen_text(app) and time.monotonic() < deadline:
@@ -218,3 +223,34 @@ async def test_the_watch_outlives_failed_refreshes_and_the_users_own_fetch(
         await wait_for_requests(pilot, run, 8)  # the watch went on after the user's fetch
         assert "● Running" in screen_text(app)
         assert [line for line in screen_text(app).splitlines() if "step_" in line] == before
+
+
+async def test_a_refresh_keeps_the_ranges_the_user_opened(
+    fake_datadog: FakeDatadog, launch_options
+) -> None:
+    """The items of a big array open in ranges (`[1,000 … 1,999]`): a refresh of the run
+    (Ctrl+R here, the watch alike) keeps such a range open, and the cursor where it was."""
+    ended = LimitedRun(steps=1)
+    ended.served = 1  # a run that has ended: no watch refreshes in between
+    document = ended.document()
+    document["data"]["attributes"]["outputs"] = {"arr": list(range(2500))}
+    fake_datadog.add_response(
+        "GET", f"/api/v2/workflows/{WF}/instances/{INST}", status=200, body=json.dumps(document)
+    )
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(140, 50)) as pilot:
+        assert await shows(app, pilot, "● Succeeded")
+        tree = app.query_one(JsonTreeView)
+        assert tree.reveal_path(("data", "attributes", "outputs", "arr", 1000))
+        await pilot.press("h")  # up to the range the item is in
+        await pilot.pause()
+        assert "▾ [1,000 … 1,999]" in screen_text(app)
+        assert path_shown(app) == ".data.attributes.outputs.arr"
+        await pilot.press("ctrl+r")
+        assert await shows(app, pilot, f"loaded instance {INST}")
+        await pilot.pause(0.3)
+        screen = screen_text(app)
+        assert "▾ [1,000 … 1,999]" in screen and "[1000]: 1000" in screen
+        await pilot.press("j")  # the cursor was on the range's row: the next is its first item
+        await pilot.pause()
+        assert path_shown(app) == ".data.attributes.outputs.arr[1000]"

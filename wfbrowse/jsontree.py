@@ -249,17 +249,26 @@ class FlatTree:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def expanded_nodes(self) -> list[Node]:
-        """Every node built, open and in view (ranges aside), shallow ones first."""
-        found: list[Node] = []
+    def open_places(self) -> list[Place]:
+        """Where every node built, open and in view is: what `reopen` opens again in a newer
+        version of the document."""
+        found: list[Place] = []
         stack = list(self.root.children or [])
         while stack:
             node = stack.pop()
             if node.expanded:
-                if node.span is None:
-                    found.append(node)
+                found.append(place_of(node))
                 stack.extend(node.children or [])
         return found
+
+    def reopen(self, places: list[Place]) -> None:
+        """Open the nodes at `places` (from `open_places`) that this version still has:
+        containers, and the ranges of their items (`[1,000 … 1,999]`) the user had open."""
+        for place in sorted(places, key=lambda place: place.depth):
+            node = find_place(self, place)
+            row = self.row_of(node) if node is not None and not node.expanded else None
+            if row is not None:
+                self.expand(row)
 
     def close(self) -> None:
         """Break the parent/child links of every node built, so that plain reference
@@ -563,6 +572,41 @@ def _index_of_key(range_node: Node, key: str) -> int | None:
     if owner.member_keys is None:
         owner.member_keys = list(owner.value)
     return owner.member_keys.index(key)
+
+
+class Place(NamedTuple):
+    """Where a node is, in any version of the document: its path, and for a range (which
+    adds nothing to a path) its span and depth under the container."""
+
+    path: tuple[Key, ...]
+    span: tuple[int, int] | None
+    depth: int
+
+
+def place_of(node: Node) -> Place:
+    return Place(node.path, node.span, node.depth)
+
+
+def find_place(tree: FlatTree, place: Place) -> Node | None:
+    """The node at `place`, its ancestors opened; None where this version has no such node."""
+    row = reveal(tree, place.path)
+    if row is None:
+        return None
+    node = tree.rows[row]
+    if place.span is None:
+        return node
+    # A range: among the ranges under the container (built once the container is open), the
+    # one with the same span at the same depth.
+    stack = list(node.children or []) if node.expanded else []
+    while stack:
+        candidate = stack.pop()
+        if candidate.span is None:
+            continue
+        if candidate.span == place.span and candidate.depth == place.depth:
+            return candidate
+        if candidate.expanded:
+            stack.extend(candidate.children or [])
+    return None
 
 
 def reveal(tree: FlatTree, path: tuple[Key, ...]) -> int | None:

@@ -29,7 +29,9 @@ from wfbrowse.jsontree import (
     Node,
     collapse_all,
     expand_to_depth,
+    find_place,
     label_parts,
+    place_of,
     reveal,
     scalar_preview,
 )
@@ -280,18 +282,16 @@ class JsonTreeView(ScrollView, can_focus=True):
         """Show a newer version of the same document as the user left the old one: the same
         nodes open, the cursor on the same path, the same scroll position; values that
         changed are marked."""
-        opened = [node.path for node in self.model.expanded_nodes()]
-        cursor = self.cursor_node.path if self.cursor_node is not None else None
+        opened = self.model.open_places()
+        cursor = place_of(self.cursor_node) if self.cursor_node is not None else None
         scroll_y = self.scroll_offset.y
         self.model.close()
         self.model = FlatTree(document)
-        for path in sorted(opened, key=len):
-            row = reveal(self.model, path)
-            if row is not None:
-                self.model.expand(row)
+        self.model.reopen(opened)
         self.changed = changed
         self.sync_size()
-        row = reveal(self.model, cursor) if cursor else None
+        node = find_place(self.model, cursor) if cursor is not None else None
+        row = self.model.row_of(node) if node is not None else None
         self.scroll_to(0, scroll_y, animate=False, immediate=True)
         self.set_reactive(JsonTreeView.cursor_row, row if row is not None else 0)
         self.cursor_row = self.cursor_row  # announce it, without scrolling away
