@@ -396,6 +396,37 @@ def test_paths_of_tree_rows_read_back_with_jq_for_generated_documents() -> None:
     check()
 
 
+@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq")
+async def test_on_a_range_row_the_path_is_the_slice_y_copies(fake_datadog, launch_options) -> None:
+    """A range of an array's items (`[2,000 … 2,499]`): `p` copies its slice's path, which
+    real jq reads back as exactly what `y` copies; the path line says the same."""
+    from tests.jq import jq_outputs
+
+    document = {"data": {"arr": list(range(2500)), "obj": {f"k{i}": i for i in range(1500)}}}
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(JsonTreeView)
+        assert tree.reveal_path(("data", "arr", 2000))
+        await pilot.press("h")  # up to its range
+        await pilot.pause()
+        assert path_line(app) == ".data.arr[2000:2500]"
+        await pilot.press("y")
+        await settle(app, pilot)
+        copied = json.loads(app.clipboard)
+        assert copied == list(range(2000, 2500))
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.clipboard == ".data.arr[2000:2500]"
+        assert jq_outputs(app.clipboard, document) == [copied]
+        # A range of an object's members: jq has no slice of keys; the object's own path.
+        assert tree.reveal_path(("data", "obj", "k1200"))
+        await pilot.press("h")
+        await pilot.pause()
+        assert path_line(app) == ".data.obj"
+
+
 async def test_ctrl_c_copies_text_selected_in_the_value_view(fake_datadog, launch_options) -> None:
     """Textual's own copy (Ctrl+C on a selection) takes the app's routes and says so; in the
     tree, where y and p copy nodes, a mouse drag selects nothing and Ctrl+C copies nothing."""

@@ -245,7 +245,7 @@ async def test_a_refresh_keeps_the_ranges_the_user_opened(
         await pilot.press("h")  # up to the range the item is in
         await pilot.pause()
         assert "▾ [1,000 … 1,999]" in screen_text(app)
-        assert path_shown(app) == ".data.attributes.outputs.arr"
+        assert path_shown(app) == ".data.attributes.outputs.arr[1000:2000]"
         await pilot.press("ctrl+r")
         assert await shows(app, pilot, f"loaded instance {INST}")
         await pilot.pause(0.3)

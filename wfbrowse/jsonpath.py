@@ -22,8 +22,9 @@ def quote(key: str) -> str:
     return escape_unsafe(json.dumps(key, ensure_ascii=False), json_escape)
 
 
-def jq_path(keys: Sequence[str | int]) -> str:
-    """`.data.attributes["weird.key"][0]`; `.` for the document itself."""
+def jq_path(keys: Sequence[str | int], span: tuple[int, int] | None = None) -> str:
+    """`.data.attributes["weird.key"][0]`; `.` for the document itself; with `span`, the
+    slice of the array at `keys`: `.data.items[1000:2000]`."""
     parts: list[str] = []
     for key in keys:
         if isinstance(key, int):
@@ -32,6 +33,8 @@ def jq_path(keys: Sequence[str | int]) -> str:
             parts.append(f".{key}")
         else:
             parts.append(f"[{quote(key)}]")
+    if span is not None:
+        parts.append(f"[{span[0]}:{span[1]}]")
     path = "".join(parts)
     if not path:
         return "."

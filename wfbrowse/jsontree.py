@@ -574,6 +574,16 @@ def _index_of_key(range_node: Node, key: str) -> int | None:
     return owner.member_keys.index(key)
 
 
+def jq_path_of(node: Node) -> str:
+    """The node's jq path. A range of an array's items is the slice it shows
+    (`.items[1000:2000]`, what `y` copies of it); a range of an object's members has the
+    whole object's path, as jq has no slice of keys."""
+    from wfbrowse.jsonpath import jq_path
+
+    span = node.span if node.span is not None and isinstance(node.value, list) else None
+    return jq_path(node.path, span)
+
+
 class Place(NamedTuple):
     """Where a node is, in any version of the document: its path, and for a range (which
     adds nothing to a path) its span and depth under the container."""

@@ -162,9 +162,9 @@ class RunActions(App[None]):
         self._copy_node("value on one line", one_line)
 
     def action_copy_path(self) -> None:
-        from wfbrowse.jsonpath import jq_path
+        from wfbrowse.jsontree import jq_path_of
 
-        self._copy_node("path", lambda node: jq_path(node.path))
+        self._copy_node("path", jq_path_of)
 
     def action_copy_pointer(self) -> None:
         from wfbrowse.jsonpath import json_pointer
@@ -220,14 +220,14 @@ class RunActions(App[None]):
     def action_show_raw(self) -> None:
         """`v`: the whole value under the cursor in a view of its own, where the terminal's
         own selection works when no clipboard route does."""
-        from wfbrowse.jsonpath import jq_path
+        from wfbrowse.jsontree import jq_path_of
         from wfbrowse.tui.value_screen import ValueScreen
 
         node = self._cursor()
         if node is None:
             self.query_one(StatusBar).show_warning("nothing to show yet: fetch a run first")
             return
-        self.push_screen(ValueScreen(jq_path(node.path), node_value(node)))
+        self.push_screen(ValueScreen(jq_path_of(node), node_value(node)))
 
     # -- save and cancel -----------------------------------------------------------------------
     def action_save_run(self) -> None:

@@ -15,8 +15,7 @@ from textual.geometry import Size
 from textual.widgets import Static
 
 from wfbrowse.instance import RunSummary, details
-from wfbrowse.jsonpath import jq_path
-from wfbrowse.jsontree import FlatTree, Node, reveal
+from wfbrowse.jsontree import FlatTree, Node, jq_path_of, reveal
 from wfbrowse.textsafe import hide_keys
 from wfbrowse.tui.cell_table import CellTable
 from wfbrowse.tui.json_tree_view import JsonTreeView
@@ -106,7 +105,7 @@ class RunView(Vertical):
         self._show_path(event.node)
 
     def _show_path(self, node: Node | None) -> None:
-        path = hide_keys(jq_path(node.path)) if node is not None else ""
+        path = hide_keys(jq_path_of(node)) if node is not None else ""
         # One line, its size set by CSS: no layout of the whole screen at each cursor move.
         self.query_one("#path", Static).update(
             Text(path, no_wrap=True, overflow="ellipsis"), layout=False
@@ -117,4 +116,4 @@ class RunView(Vertical):
         """Enter on a value: the whole of it, in a view of its own."""
         from wfbrowse.tui.value_screen import ValueScreen  # TextArea loads on first use
 
-        self.app.push_screen(ValueScreen(jq_path(event.node.path), event.node.value))
+        self.app.push_screen(ValueScreen(jq_path_of(event.node), event.node.value))
