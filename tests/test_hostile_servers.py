@@ -644,6 +644,7 @@ LONG_STRINGS = [
     pytest.param("y" * 123_456, id="123456-chars"),
     pytest.param("\x1b[2J" * 400, id="1600-chars-of-escapes"),
     pytest.param("z" * 5_000_010, id="5000010-chars"),
+    pytest.param("日本語のテキスト" * 40, id="320-wide-chars"),  # two cells each
 ]
 
 
@@ -651,14 +652,16 @@ LONG_STRINGS = [
 async def test_the_row_of_a_long_string_keeps_its_length_in_view(
     fake_datadog, launch_options, value
 ) -> None:
-    document = {"data": {"attributes": {"long": value}}}
+    # The same under a key of wide characters: the room is counted in cells.
+    document = {"data": {"attributes": {"long": value, "長いキー": value}}}
     fake_datadog.add_response("GET", OTHER_PATH, status=200, body=json.dumps(document))
     app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=OTHER))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        row = next(line for line in screen_text(app).splitlines() if "long: " in line)
-        assert row.endswith(f'…" ({len(value):,} chars)'), row
-        assert "\x1b" not in row
+        for key in ("long: ", "長いキー: "):
+            row = next(line for line in screen_text(app).splitlines() if key in line)
+            assert row.endswith(f'…" ({len(value):,} chars)'), row
+            assert "\x1b" not in row
 
 
 # -- rate-limit headers of every kind ------------------------------------------------------------

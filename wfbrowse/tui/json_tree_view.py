@@ -13,6 +13,7 @@ import gc
 from collections.abc import Callable
 from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -582,13 +583,19 @@ class JsonTreeView(ScrollView, can_focus=True):
             segments.append(Segment("  ", self._style()))
         parts = label_parts(node)
         used = sum(segment.cell_length for segment in segments)
-        used += sum(len(part.text) for part in parts[:-1])
+        used += sum(cell_len(part.text) for part in parts[:-1])
         room = self.scrollable_content_region.width - used
-        if isinstance(node.value, str) and len(parts[-1].text) > room:
+        if isinstance(node.value, str) and cell_len(parts[-1].text) > room:
             # Cut long strings to the room left, so the "(N chars)" note stays in view: the
             # quotes, the ellipsis and the note (as long as the length's digits) take the rest.
             note = len(f'"…" ({len(node.value):,} chars)')
-            parts[-1] = scalar_preview(node.value, max(8, room - note))
+            limit = max(8, room - note)
+            preview = scalar_preview(node.value, limit)
+            # Wide characters (CJK, most emoji) take two cells each: cut further to fit.
+            while limit > 8 and cell_len(preview.text) > room:
+                limit = max(8, limit - (cell_len(preview.text) - room + 1) // 2)
+                preview = scalar_preview(node.value, limit)
+            parts[-1] = preview
         changed = self.changed and node.path in self.changed
         for index, part in enumerate(parts):
             style = self._style(part.kind)
