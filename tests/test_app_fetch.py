@@ -259,6 +259,36 @@ async def test_escape_cancels_a_running_fetch_and_keeps_the_tree(
         release.set()
 
 
+async def test_escape_cancels_the_fetch_first_with_the_search_line_open(
+    fake_datadog, launch_options
+) -> None:
+    """While a fetch runs the status bar says "(Esc cancels)": so Esc does, even with the
+    search line open; the next Esc closes the search line."""
+    serve_recorded_instance(fake_datadog)
+    release = threading.Event()
+    fake_datadog.add_handler("GET", OTHER_PATH, _hold(release))  # type: ignore[arg-type]
+    app = WfBrowseApp(launch_options(fake_datadog))
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await load_recorded(app, pilot)
+            await pilot.press("slash")
+            await pilot.pause()
+            assert app.query_one("#search").display
+            app.query_one("#instance", Input).value = OTHER
+            await pilot.press("ctrl+r")
+            await pilot.pause(0.2)
+            assert f"fetching {OTHER} … (Esc cancels)" in screen_text(app)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert "fetch canceled" in screen_text(app)
+            assert app.query_one("#search").display  # still open
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not app.query_one("#search").display
+    finally:
+        release.set()
+
+
 async def test_a_new_fetch_replaces_a_running_one(fake_datadog, launch_options) -> None:
     serve_recorded_instance(fake_datadog)
     release = threading.Event()

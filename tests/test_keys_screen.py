@@ -429,3 +429,15 @@ async def test_keys_replaced_in_the_session_are_still_never_copied(
         await settle(app, pilot)
         assert "not copied: the whole document holds one of your Datadog keys" in screen_text(app)
         assert old_api not in (app.clipboard or "")
+
+
+async def test_ctrl_k_in_demo_mode_says_why_there_is_no_keys_screen(demo_server) -> None:
+    from wfbrowse.cli import demo_options
+
+    app = WfBrowseApp(demo_options(options(demo_server), demo_server.url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert "demo mode uses its own keys" in screen_text(app)
+        assert len(app.screen_stack) == 1

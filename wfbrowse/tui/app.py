@@ -612,14 +612,14 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
             for worker in self.workers
             if worker.group == "fetch" and worker.is_running and worker is not self._watch_refresh
         ]
-        if self.close_search():
-            return
-        if running:
+        if running:  # first: the status bar says "(Esc cancels)" while it runs
             for worker in running:
                 worker.cancel()
             status = self.query_one(StatusBar)
             status.stop_busy()
             status.show_warning("fetch canceled")
+        elif self.close_search():
+            return
         elif isinstance(self.focused, Input):
             self.action_focus_tree()
 

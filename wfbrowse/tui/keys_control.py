@@ -100,7 +100,12 @@ class KeysControl(App[None]):
     def action_keys(self) -> None:
         from wfbrowse.tui.keys_screen import KeysScreen  # loads on first use
 
-        if self.options.is_demo or isinstance(self.screen, KeysScreen):
+        if self.options.is_demo:
+            self.query_one(StatusBar).show_info(
+                "demo mode uses its own keys: the keys screen is for runs in Datadog"
+            )
+            return
+        if isinstance(self.screen, KeysScreen):
             return
         screen = KeysScreen(
             profile=self.profile or "default",
