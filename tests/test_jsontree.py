@@ -688,6 +688,18 @@ def test_open_places_reopen_in_a_newer_version_ranges_and_nested_ranges_too():
     node = find_place(again, cursor)
     assert node is not None and node.span == (1_000_000, 1_500_000)
     assert again.row_of(node) == 2
+    # The last range of an array that grew has another span: it is the range that starts
+    # where it did, and stays open (with the cursor on it).
+    tree.expand(len(tree) - 1)  # c's [2,000 … 2,499]
+    last = place_of(tree.rows[len(tree) - 501])
+    assert last.span == (2000, 2500)
+    grown = FlatTree(newer)
+    grown.reopen(tree.open_places())
+    node = find_place(grown, last)
+    assert node is not None and node.span == (2000, 2501) and node.expanded
+    assert labels(grown)[-502:] == ["[2,000 … 2,500]  501 items"] + [
+        f"[{i}]: {i}" for i in range(2000, 2501)
+    ]
     # Places the newer version lacks (`a`, c's second range) are skipped; the rest opens.
     gone = FlatTree({"b": {"c": list(range(10))}})
     gone.reopen(tree.open_places())
