@@ -231,10 +231,23 @@ async def test_the_main_screens_keys_do_not_reach_behind_the_list(
         assert "Back" in footer
         assert "Search" not in footer and "IDs" not in footer and "Fetch" not in footer
         table = app.screen.query_one("#runs", CellTable)
-        for key in ("slash", "ctrl+o", "ctrl+t", "y", "p", "v", "ctrl+r", "w", "o"):
+        for key in ("slash", "ctrl+o", "ctrl+t", "y", "p", "v", "ctrl+r", "w", "o", "b", "H", "f2"):
             await pilot.press(key)
             await pilot.pause()
             assert app.focused is table, key
+            assert len(app.screen_stack) == 2, key  # nothing stacked over the list either
+        # Nor does the palette offer them there.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"ID fields")
+        await pilot.pause(0.3)
+        assert "Go to the ID fields" not in screen_text(app)
+        await pilot.press("ctrl+u", *"help")
+        await pilot.pause(0.3)
+        assert "Help: keys and clipboard" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is table
         await pilot.press("j")  # the list still answers its own keys
         await pilot.pause()
         assert table.cursor_row == 1

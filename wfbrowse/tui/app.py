@@ -204,11 +204,15 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
 
     # Actions on the main screen's fields, tree and search line. The runs list is a screen of
     # its own over the main one, and the app's keys reach it too: there these would move the
-    # focus to widgets out of sight (and leave the list deaf to its keys) or act on a run it
-    # does not show. (Modal screens hold the app's keys back already.)
+    # focus to widgets out of sight (and leave the list deaf to its keys), act on a run it
+    # does not show, or stack another list or history over it. (Modal screens hold the app's
+    # keys back already; the palette leaves these out there too, see commands.py.)
     _MAIN_SCREEN_ACTIONS = frozenset(
         {
             "fetch",
+            "runs",
+            "history",
+            "profiles",
             "focus_ids",
             "focus_tree",
             "choose_site",

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 Command = tuple[str, Callable[[], object], str]
 
+_ANYWHERE = frozenset({"Keys…", "Help: keys and clipboard"})  # the rest: the main screen's
+
 
 class WfBrowseCommands(Provider):
     async def startup(self) -> None:
@@ -57,6 +59,10 @@ class WfBrowseCommands(Provider):
             commands.append(
                 (f"Use profile: {name}", partial(app.switch_profile, name), "its keys and site")
             )
+        if self.screen is not app.screen_stack[0]:
+            # Opened over the runs list (or the keys screen): the rest act on the main
+            # screen's fields and tree, out of sight (its keys are held back there too).
+            commands = [command for command in commands if command[0] in _ANYWHERE]
         return commands
 
     def _tree_action(self, name: str) -> Callable[[], object]:
