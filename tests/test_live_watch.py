@@ -254,3 +254,59 @@ async def test_a_refresh_keeps_the_ranges_the_user_opened(
         await pilot.press("j")  # the cursor was on the range's row: the next is its first item
         await pilot.pause()
         assert path_shown(app) == ".data.attributes.outputs.arr[1000]"
+
+
+async def test_a_search_outlives_the_refreshes_of_its_run(
+    fake_datadog: FakeDatadog, launch_options
+) -> None:
+    """A watched run changes at almost every refresh: its search stays, n goes on."""
+    from wfbrowse.watch import WatchPolicy
+
+    run = LimitedRun(steps=50)
+    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", run.handle)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    app._watch_policy = WatchPolicy(base=0.5, factor=1.0)  # a faster cadence, for the test
+    async with app.run_test(size=(140, 50)) as pilot:
+        assert await shows(app, pilot, "● Running")
+        await pilot.press("slash", *"step_4", "enter")
+        assert await shows(app, pilot, "match 1 of 11")
+        served = run.served
+        await wait_for_requests(pilot, run, served + 2)  # refreshed, with values changed
+        await pilot.press("n")
+        await pilot.pause()
+        assert "match 2 of 11" in screen_text(app)
+
+
+async def test_a_refresh_under_way_when_the_user_switches_runs_is_dropped(
+    fake_datadog: FakeDatadog, launch_options
+) -> None:
+    """Run B is being refreshed when the user goes back to run A with o: B's answer, when
+    it comes, does not replace A on screen."""
+    from textual.widgets import Input
+
+    from wfbrowse.watch import WatchPolicy
+
+    other = "0b6bd0a3-5d07-4c47-a3b4-1e2f3a4b5c6d"
+    run_a, run_b = LimitedRun(steps=50).document(), LimitedRun(steps=50).document()
+    run_a["data"]["attributes"]["sourceForTemplating"] = {"name": "RUN-A"}  # the panel's head
+    run_b["data"]["attributes"]["sourceForTemplating"] = {"name": "RUN-B"}
+    run_b["data"]["id"] = other
+    a = ScriptedRun(Reply.json(200, run_a))
+    b = ScriptedRun(Reply.json(200, run_b), (1.0, Reply.json(200, run_b)))
+    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", a.handle)
+    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{other}", b.handle)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    app._watch_policy = WatchPolicy(base=0.5, factor=1.0)  # a faster cadence, for the test
+    async with app.run_test(size=(140, 50)) as pilot:
+        assert await shows(app, pilot, "RUN-A")
+        app.query_one("#instance", Input).value = other
+        await pilot.press("ctrl+r")
+        assert await shows(app, pilot, "RUN-B")
+        await wait_for_requests(pilot, b, 2)  # B's slow refresh is under way
+        await pilot.press("o")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        assert await shows(app, pilot, f"back to run {INST}")
+        await pilot.pause(1.5)  # B's answer has come by now
+        assert "RUN-A" in screen_text(app) and "RUN-B" not in screen_text(app)
+        assert app.query_one("#instance", Input).value == INST

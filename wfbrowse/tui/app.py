@@ -524,6 +524,8 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         shown = False
         try:
             result = await client.get_instance(workflow_id, instance_id)
+            if quiet and self._shown_ids != (workflow_id, instance_id):
+                return  # the user switched to another run meanwhile (o): not this one's turn
             if quiet and not _is_run(result.data, instance_id):
                 raise InvalidResponse(
                     f"refresh ignored: the answer is not run {instance_id}",
@@ -573,8 +575,11 @@ class WfBrowseApp(KeysControl, RunActions, HistoryControl, WatchControl, OpenRun
         status.record_request(result.status, result.elapsed_ms, result.size)
         status.rate_limit = result.rate_limit or status.rate_limit
         changed = self.changes_since_last(result.data, ids)
-        if changed is None or changed:
-            self.forget_search()  # another run, or this one changed: old matches may be gone
+        if changed is None:
+            # Another run: the matches are paths into the one before. (A refresh of the same
+            # run keeps them: a watched run changes at almost every refresh, and its matches
+            # mostly stay where they were; one no longer there is not revealed.)
+            self.forget_search()
         self.keep_current_run(ids)
         view = await self._run_view()
         view.show(result.data, changed)
