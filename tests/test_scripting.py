@@ -425,6 +425,15 @@ def test_list_waits_for_a_short_rate_limit_reset_between_pages(
     assert asked[1] - asked[0] >= 0.9  # after the reset, not before
 
 
+def test_a_dummy_key_of_a_few_characters_refuses_nothing(fake_datadog: FakeDatadog) -> None:
+    """A test server's keys ("x", "y") are in almost any text: too short to look for."""
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=BODY)
+    env = {**os.environ, "DD_API_KEY": "x", "DD_APP_KEY": "y"}
+    result = wfbrowse("get", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(BODY)
+
+
 def test_list_hides_an_echoed_key_in_the_table_and_prints_no_json_of_it(
     fake_datadog: FakeDatadog, keyed_env: dict[str, str]
 ) -> None:
@@ -600,3 +609,17 @@ def test_get_gives_up_after_its_timeout(fake_datadog: FakeDatadog, keyed_env) ->
     refused = wfbrowse("get", WORKFLOW, INSTANCE, "--timeout", "0", env=keyed_env)
     assert refused.returncode == 2
     assert b"give between 1 and 3600 seconds" in refused.stderr
+
+
+def test_get_raw_on_a_terminal_keeps_tabs_and_line_ends_between_tokens(
+    fake_datadog: FakeDatadog, keyed_env: dict[str, str]
+) -> None:
+    """A body indented with tabs and CRLF line ends reads as the same JSON on a terminal."""
+    body = b'{\r\n\t"data": {\r\n\t\t"id": "x"\r\n\t}\r\n}'
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=body)
+    process, output = on_a_terminal(
+        "get", "--raw", WORKFLOW, INSTANCE, "--api-url", fake_datadog.url, env=keyed_env
+    )
+    assert process.returncode == 0, process.stderr
+    assert output == '{\n\t"data": {\n\t\t"id": "x"\n\t}\n}'
+    assert json.loads(output) == json.loads(body)

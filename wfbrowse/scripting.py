@@ -182,12 +182,17 @@ def _fail(error: WfError) -> Failure:
 
 
 # -- output ----------------------------------------------------------------------------------
-def _write_text(text: str) -> None:
+def _write_text(text: str, *, raw: bool = False) -> None:
     """Text for stdout. On a terminal, characters that could act on it (escape sequences,
-    bidi marks) are written as JSON escapes, which read back as the same characters."""
+    bidi marks) are written as JSON escapes, which read back as the same characters. `raw`:
+    the server's own text, whose whitespace between JSON tokens may hold tabs and CRLF line
+    ends: those stay tabs and line breaks, for what is shown to read as JSON still (a lone
+    carriage return, which could hide what came before it on the line, is escaped)."""
     out = sys.stdout
     if out.isatty():
-        out.write("\n".join(escape_unsafe(line, json_escape) for line in text.split("\n")))
+        lines = (text.replace("\r\n", "\n") if raw else text).split("\n")
+        escape = _escape_but_tab if raw else json_escape
+        out.write("\n".join(escape_unsafe(line, escape) for line in lines))
         out.flush()
         return
     try:
@@ -195,6 +200,10 @@ def _write_text(text: str) -> None:
     except UnicodeEncodeError:  # a lone surrogate from a \\ud800 escape: keep it escaped
         data = text.encode("utf-8", "backslashreplace")
     _write_bytes(data)
+
+
+def _escape_but_tab(char: str) -> str:
+    return char if char == "\t" else json_escape(char)
 
 
 def _write_bytes(data: bytes) -> None:
@@ -265,16 +274,17 @@ def cmd_get(args: argparse.Namespace, environ: Mapping[str, str], keystore: KeyS
         else:
             text = _json_text(result.data, pretty=sys.stdout.isatty())
         _refuse_if_holding(text, keys, "run")
-        _write_text(text)
+        _write_text(text, raw=args.raw)
     return OK
 
 
 def _refuse_if_holding(text: str, keys: Sequence[str], what: str) -> None:
     """Keys never reach the terminal, a file or a pipe: output holding one, or a long part of
     one (a step that logged its request headers), is not written at all."""
-    from wfbrowse.key_runs import holds_part_of
+    from wfbrowse.key_runs import MIN_KEY_LEN, holds_part_of
 
-    if holds_part_of(text, keys):
+    # A dummy key of a few characters (a test server's "x") would match any text.
+    if holds_part_of(text, [key for key in keys if len(key) >= MIN_KEY_LEN]):
         raise Failure(
             f"not printed: the {what} holds one of your Datadog keys (echoed by a step?) — "
             "look at it in the app, which hides them",
