@@ -241,10 +241,13 @@ CASES: list[Any] = [
         id="trickles-past-the-deadline",
     ),
     pytest.param(
+        # Lines ending in a blank one, read as a header block that is not HTTP. (Lines with
+        # no blank line after them, then a close, look to the client like a connection
+        # dropped early: those are told to try again.)
         lambda _: raw_bytes(b"220 mail.example.com ESMTP ready\r\n\r\n"),
         {},
         ["127.0.0.1:", "did not answer in HTTP", "check --api-url"],
-        id="not-http",
+        id="not-http-header-block",
     ),
     pytest.param(
         lambda _: raw_bytes(b""),

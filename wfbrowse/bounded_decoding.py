@@ -32,45 +32,67 @@ class BoundedDecoder:
     def __init__(self, content_encoding: str) -> None:
         codings = [part.strip().lower() for part in content_encoding.split(",")]
         codings = [coding for coding in codings if coding and coding != "identity"]
-        self._deflate = False
+        self._coding: str | None = None
         self._inflater: zlib._Decompress | None = None
+        self._head = b""  # deflate: the first bytes, until they tell which kind it is
+        self._fed = False  # any byte of the body yet (an empty body decodes as empty)
         if not codings:
             return
         if len(codings) > 1:
             raise UnsupportedEncoding(f"{len(codings)} layers of content-encoding")
         if codings[0] in ("gzip", "x-gzip"):
+            self._coding = "gzip"
             self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif codings[0] == "deflate":
-            # With its zlib header, as the standard says; raw deflate, as some servers send,
-            # is tried when the first bytes are no zlib header (as browsers and httpx do).
-            self._deflate = True
-            self._inflater = zlib.decompressobj()
+            self._coding = "deflate"  # its inflater is made once two bytes have come
         else:
             raise UnsupportedEncoding(f"content-encoding {codings[0][:40]!r}")
-        self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
         """The decoded bytes of `data`: at most `room + 1` of them, where more would come."""
-        if self._inflater is None:
+        if self._coding is None:
             return data
+        self._fed = self._fed or bool(data)
+        if self._inflater is None:
+            # Deflate with its zlib header, as the standard says, or raw, as some servers
+            # send it (browsers and httpx take both): the first two bytes tell.
+            self._head += data
+            if len(self._head) < 2:
+                return b""
+            data, self._head = self._head, b""
+            header = data[0] << 8 | data[1]
+            zlib_wrapped = data[0] & 0x0F == 8 and header % 31 == 0
+            self._inflater = zlib.decompressobj(zlib.MAX_WBITS if zlib_wrapped else -zlib.MAX_WBITS)
         limit = max(room, 0) + 1
         try:
             out = self._inflater.decompress(data, limit)
+            if self._inflater.eof and self._inflater.unused_data:
+                out += self._next_member(limit - len(out))
         except zlib.error:
-            if not (self._deflate and not self._started):
-                raise EncodingError("the body does not decode as its content-encoding") from None
-            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            try:
-                out = self._inflater.decompress(data, limit)
-            except zlib.error:
-                raise EncodingError("the body does not decode as deflate") from None
-        self._started = True
+            raise EncodingError("the body does not decode as its content-encoding") from None
+        return out
+
+    def _next_member(self, limit: int) -> bytes:
+        """After the end of a gzip member, the next one (gzip allows several, one after the
+        other); anything else after the end of the stream is refused, not dropped unseen."""
+        assert self._inflater is not None
+        rest = self._inflater.unused_data
+        if self._coding != "gzip" or not rest.startswith(b"\x1f\x8b"):
+            raise EncodingError("bytes after the end of the compressed body")
+        self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        if limit <= 0:
+            return b""
+        out = self._inflater.decompress(rest, limit)
+        if self._inflater.eof and self._inflater.unused_data:
+            out += self._next_member(limit - len(out))
         return out
 
     def finish(self, room: int) -> bytes:
         """What the decoder still holds once the body has ended (at most `room + 1` bytes)."""
-        if self._inflater is None:
+        if self._coding is None or not self._fed:
             return b""
+        if self._inflater is None:  # a deflate body of one byte
+            raise EncodingError("the compressed body ends before its end")
         try:
             rest = self._inflater.flush()[: max(room, 0) + 1]
         except zlib.error:
