@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -232,82 +233,74 @@ def _hold(release: threading.Event) -> object:
     return handler
 
 
-async def test_escape_cancels_a_running_fetch_and_keeps_the_tree(
-    fake_datadog, launch_options
-) -> None:
+@pytest.fixture
+def other_held(fake_datadog) -> Iterator[None]:
+    """The recorded run, and OTHER asked for but never answered, until the test is over."""
     serve_recorded_instance(fake_datadog)
     release = threading.Event()
     fake_datadog.add_handler("GET", OTHER_PATH, _hold(release))  # type: ignore[arg-type]
+    yield
+    release.set()
+
+
+async def test_escape_cancels_a_running_fetch_and_keeps_the_tree(
+    fake_datadog, launch_options, other_held
+) -> None:
     app = WfBrowseApp(launch_options(fake_datadog))
-    try:
-        async with app.run_test(size=(120, 36)) as pilot:
-            await load_recorded(app, pilot)
-            app.query_one("#instance", Input).value = OTHER
-            await pilot.press("ctrl+r")
-            await pilot.pause(0.2)
-            busy = screen_text(app)
-            assert f"fetching {OTHER} … (Esc cancels)" in busy
-            assert any(spinner in busy for spinner in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
-            await pilot.press("escape")
-            await settle(app, pilot)
-            screen = screen_text(app)
-            assert "fetch canceled" in screen
-            assert "fetching" not in screen
-            assert "▾ data: {4 keys}" in screen
-            assert "● Canceled" in screen
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await load_recorded(app, pilot)
+        app.query_one("#instance", Input).value = OTHER
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        busy = screen_text(app)
+        assert f"fetching {OTHER} … (Esc cancels)" in busy
+        assert any(spinner in busy for spinner in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "fetch canceled" in screen
+        assert "fetching" not in screen
+        assert "▾ data: {4 keys}" in screen
+        assert "● Canceled" in screen
 
 
 async def test_escape_cancels_the_fetch_first_with_the_search_line_open(
-    fake_datadog, launch_options
+    fake_datadog, launch_options, other_held
 ) -> None:
     """While a fetch runs the status bar says "(Esc cancels)": so Esc does, even with the
     search line open; the next Esc closes the search line."""
-    serve_recorded_instance(fake_datadog)
-    release = threading.Event()
-    fake_datadog.add_handler("GET", OTHER_PATH, _hold(release))  # type: ignore[arg-type]
     app = WfBrowseApp(launch_options(fake_datadog))
-    try:
-        async with app.run_test(size=(120, 36)) as pilot:
-            await load_recorded(app, pilot)
-            await pilot.press("slash")
-            await pilot.pause()
-            assert app.query_one("#search").display
-            app.query_one("#instance", Input).value = OTHER
-            await pilot.press("ctrl+r")
-            await pilot.pause(0.2)
-            assert f"fetching {OTHER} … (Esc cancels)" in screen_text(app)
-            await pilot.press("escape")
-            await settle(app, pilot)
-            assert "fetch canceled" in screen_text(app)
-            assert app.query_one("#search").display  # still open
-            await pilot.press("escape")
-            await pilot.pause()
-            assert not app.query_one("#search").display
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await load_recorded(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.query_one("#search").display
+        app.query_one("#instance", Input).value = OTHER
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        assert f"fetching {OTHER} … (Esc cancels)" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "fetch canceled" in screen_text(app)
+        assert app.query_one("#search").display  # still open
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.query_one("#search").display
 
 
-async def test_a_new_fetch_replaces_a_running_one(fake_datadog, launch_options) -> None:
-    serve_recorded_instance(fake_datadog)
-    release = threading.Event()
-    fake_datadog.add_handler("GET", OTHER_PATH, _hold(release))  # type: ignore[arg-type]
+async def test_a_new_fetch_replaces_a_running_one(fake_datadog, launch_options, other_held) -> None:
     app = WfBrowseApp(launch_options(fake_datadog))
-    try:
-        async with app.run_test(size=(120, 36)) as pilot:
-            app.query_one("#workflow", Input).value = WF
-            app.query_one("#instance", Input).value = OTHER
-            await pilot.press("ctrl+r")
-            await pilot.pause(0.2)
-            app.query_one("#instance", Input).value = INST
-            await pilot.press("ctrl+r")
-            await settle(app, pilot)
-            screen = screen_text(app)
-            assert "▾ data: {4 keys}" in screen
-            assert "loaded instance 305a472b" in screen
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.query_one("#workflow", Input).value = WF
+        app.query_one("#instance", Input).value = OTHER
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        app.query_one("#instance", Input).value = INST
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "▾ data: {4 keys}" in screen
+        assert "loaded instance 305a472b" in screen
 
 
 @pytest.mark.parametrize(

@@ -80,12 +80,26 @@ class LimitedRun:
         return True
 
 
+RUN_PATH = f"/api/v2/workflows/{WF}/instances/{INST}"
+
+
+def watching(fake_datadog: FakeDatadog, launch_options, handler, *, fast: bool = False):
+    """The app on the run that `handler` answers for; `fast`: refreshes every half second
+    (the live watch's cadence made shorter, for a test that waits for several)."""
+    from wfbrowse.watch import WatchPolicy
+
+    fake_datadog.add_handler("GET", RUN_PATH, handler)
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    if fast:
+        app._watch_policy = WatchPolicy(base=0.5, factor=1.0)
+    return app
+
+
 async def test_a_running_run_is_followed_to_its_end_within_the_rate_limit(
     fake_datadog: FakeDatadog, launch_options
 ) -> None:
     run = LimitedRun(steps=5)
-    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", run.handle)
-    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    app = watching(fake_datadog, launch_options, run.handle)
     async with app.run_test(size=(140, 50)) as pilot:
         deadline = time.monotonic() + 40
         await pilot.pause(0.5)
@@ -121,8 +135,7 @@ async def test_a_running_run_is_followed_to_its_end_within_the_rate_limit(
 
 async def test_w_turns_the_watch_off_and_on(fake_datadog: FakeDatadog, launch_options) -> None:
     run = LimitedRun(steps=50)
-    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", run.handle)
-    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    app = watching(fake_datadog, launch_options, run.handle)
     async with app.run_test(size=(140, 50)) as pilot:
         await pilot.pause(0.5)
         app.query_one(JsonTreeView).focus()
@@ -182,7 +195,6 @@ async def test_the_watch_outlives_failed_refreshes_and_the_users_own_fetch(
     """A refresh that fails, an answer that is not the run, Esc while a refresh is on its
     way, a fetch of the user's that fails: the run stays on screen, the watch goes on, and
     once the run answers again the error is not left standing."""
-    from wfbrowse.watch import WatchPolicy
 
     running = LimitedRun(steps=5).document()
     another = LimitedRun(steps=5).document()
@@ -197,9 +209,7 @@ async def test_the_watch_outlives_failed_refreshes_and_the_users_own_fetch(
         bad_gateway,  # 6: the user's Ctrl+R fails
         Reply.json(200, running),  # 7...: the watch goes on
     )
-    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", run.handle)
-    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
-    app._watch_policy = WatchPolicy(base=0.5, factor=1.0)  # a faster cadence, for the test
+    app = watching(fake_datadog, launch_options, run.handle, fast=True)
     async with app.run_test(size=(140, 50)) as pilot:
         await wait_for_requests(pilot, run, 1)
         assert "● Running" in screen_text(app)
@@ -260,12 +270,9 @@ async def test_a_search_outlives_the_refreshes_of_its_run(
     fake_datadog: FakeDatadog, launch_options
 ) -> None:
     """A watched run changes at almost every refresh: its search stays, n goes on."""
-    from wfbrowse.watch import WatchPolicy
 
     run = LimitedRun(steps=50)
-    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", run.handle)
-    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
-    app._watch_policy = WatchPolicy(base=0.5, factor=1.0)  # a faster cadence, for the test
+    app = watching(fake_datadog, launch_options, run.handle, fast=True)
     async with app.run_test(size=(140, 50)) as pilot:
         assert await shows(app, pilot, "● Running")
         await pilot.press("slash", *"step_4", "enter")
@@ -284,8 +291,6 @@ async def test_a_refresh_under_way_when_the_user_switches_runs_is_dropped(
     it comes, does not replace A on screen."""
     from textual.widgets import Input
 
-    from wfbrowse.watch import WatchPolicy
-
     other = "0b6bd0a3-5d07-4c47-a3b4-1e2f3a4b5c6d"
     run_a, run_b = LimitedRun(steps=50).document(), LimitedRun(steps=50).document()
     run_a["data"]["attributes"]["sourceForTemplating"] = {"name": "RUN-A"}  # the panel's head
@@ -293,10 +298,8 @@ async def test_a_refresh_under_way_when_the_user_switches_runs_is_dropped(
     run_b["data"]["id"] = other
     a = ScriptedRun(Reply.json(200, run_a))
     b = ScriptedRun(Reply.json(200, run_b), (1.0, Reply.json(200, run_b)))
-    fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{INST}", a.handle)
     fake_datadog.add_handler("GET", f"/api/v2/workflows/{WF}/instances/{other}", b.handle)
-    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
-    app._watch_policy = WatchPolicy(base=0.5, factor=1.0)  # a faster cadence, for the test
+    app = watching(fake_datadog, launch_options, a.handle, fast=True)
     async with app.run_test(size=(140, 50)) as pilot:
         assert await shows(app, pilot, "RUN-A")
         app.query_one("#instance", Input).value = other
