@@ -115,7 +115,6 @@ class RunActions(App[None]):
     def _keys_known(self) -> list[str]:
         """The keys no copy or saved file may hold: every key the screen hides (those in use,
         and those used earlier in the session), and those typed on a keys screen still open."""
-        from wfbrowse.key_runs import MIN_KEY_LEN
         from wfbrowse.textsafe import hidden_keys
 
         keys = [*hidden_keys()]
@@ -124,9 +123,7 @@ class RunActions(App[None]):
         for screen in self.screen_stack:
             # By type name: importing keys_screen here would load it at start-up.
             keys.extend(field.value for field in screen.query("KeyField").results(Input))
-        # As on screen and in the log: a few characters (a field half typed, a test's "x")
-        # would match any text, and no real key is that short.
-        return [key for key in keys if len(key) >= MIN_KEY_LEN]
+        return keys
 
     def copy_to_clipboard(self, text: str) -> None:
         """Textual's own copies (Ctrl+C on text selected in a field or in the value view) take
