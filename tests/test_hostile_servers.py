@@ -11,6 +11,7 @@ Everything talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import json
 import re
@@ -200,6 +201,7 @@ HTML_TITLE = b"<!doctype html><html><head><title>Sign in - Corp SSO</title></hea
 BAD_GATEWAY = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>\r\n"
 
 
+@functools.cache  # made once for the tests that take it (a second each)
 def gzipped_zeros(mib: int, layers: int = 1) -> bytes:
     """`mib` MiB of "0", gzipped (about a thousandth of the size), then gzipped again
     `layers - 1` times (each further layer shrinks it about as much again)."""
@@ -280,8 +282,8 @@ CASES: list[Any] = [
         id="html-502",
     ),
     pytest.param(
-        # 2 KB on the wire that would inflate to 1 GiB, through two layers of gzip.
-        lambda _: reply(200, gzipped_zeros(1024, layers=2), encoding="gzip, gzip"),
+        # Under a kilobyte on the wire that would inflate to 256 MiB, through two layers.
+        lambda _: reply(200, gzipped_zeros(256, layers=2), encoding="gzip, gzip"),
         {},
         ["content-encoding is not supported: 2 layers of content-encoding", "--api-url"],
         id="gzip-twice",
@@ -498,9 +500,10 @@ async def test_a_200_mb_body_is_refused_at_the_cap_without_being_read(
 async def test_a_gzip_bomb_never_inflates_past_the_cap(
     fake_datadog, launch_options, layers
 ) -> None:
-    """1 GiB of zeros in 1 MB of gzip (or 2 KB of gzip twice): refused, at the cap at most.
-    (Inflated chunk by chunk without a bound, the twice-gzipped one took 2 GB.)"""
-    body = gzipped_zeros(1024, layers)
+    """256 MiB of zeros, four times the cap, in 256 KB of gzip (or under a kilobyte of gzip
+    twice): refused, at the cap at most. (Inflated chunk by chunk without a bound, such a
+    body took as much as it inflates to: 2 GB for 1 GiB sent twice-gzipped.)"""
+    body = gzipped_zeros(256, layers)
     encoding = ", ".join(["gzip"] * layers)
     fake_datadog.add_handler("GET", INSTANCE_PATH, good_handler)
     fake_datadog.add_handler("GET", OTHER_PATH, reply(200, body, encoding=encoding))
