@@ -66,25 +66,17 @@ class BoundedDecoder:
         limit = max(room, 0) + 1
         try:
             out = self._inflater.decompress(data, limit)
-            if self._inflater.eof and self._inflater.unused_data:
-                out += self._next_member(limit - len(out))
+            # After the end of a gzip member, the next one (gzip allows several, one after
+            # the other); anything else after the end of the stream is refused, not dropped
+            # unseen. (Once over the room, the caller refuses the body: no need to go on.)
+            while self._inflater.eof and self._inflater.unused_data and len(out) < limit:
+                rest = self._inflater.unused_data
+                if self._coding != "gzip" or not rest.startswith(b"\x1f\x8b"):
+                    raise EncodingError("bytes after the end of the compressed body")
+                self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                out += self._inflater.decompress(rest, limit - len(out))
         except zlib.error:
             raise EncodingError("the body does not decode as its content-encoding") from None
-        return out
-
-    def _next_member(self, limit: int) -> bytes:
-        """After the end of a gzip member, the next one (gzip allows several, one after the
-        other); anything else after the end of the stream is refused, not dropped unseen."""
-        assert self._inflater is not None
-        rest = self._inflater.unused_data
-        if self._coding != "gzip" or not rest.startswith(b"\x1f\x8b"):
-            raise EncodingError("bytes after the end of the compressed body")
-        self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        if limit <= 0:
-            return b""
-        out = self._inflater.decompress(rest, limit)
-        if self._inflater.eof and self._inflater.unused_data:
-            out += self._next_member(limit - len(out))
         return out
 
     def finish(self, room: int) -> bytes:
