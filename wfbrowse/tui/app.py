@@ -68,10 +68,11 @@ class FetchButton(Static):
 def _is_run(document: dict[str, Any], instance_id: str) -> bool:
     """Whether an answer is the run asked for: a run's attributes, under its own ID (when it
     gives one). A refresh that answers anything else must not replace the run on screen."""
-    data = document.get("data")
-    if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
+    from wfbrowse.instance import dig
+
+    if not isinstance(dig(document, "data", "attributes"), dict):
         return False
-    return data.get("id") in (None, instance_id)
+    return dig(document, "data", "id") in (None, instance_id)
 
 
 def _demo_option(run: DemoEntry) -> Text:
