@@ -206,6 +206,42 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
             await pilot.pause(0.02)
         assert "and stopped there (at most 10,000 at once)" in screen_text(app)
         assert len(app.query_one(JsonTreeView).model.rows) <= 10_001 + 1
+        # Once the folds change again, what it said no longer holds, and goes.
+        await pilot.press("2")
+        await pilot.pause()
+        assert "stopped there" not in screen_text(app)
+        await pilot.press("4")  # 30,000 items (level 3 holds their ranges): capped, and said
+        await settle(app, pilot)
+        assert "depth 4 would show more than that" in screen_text(app)
+        await pilot.press("E")
+        await pilot.pause()
+        assert "would show more" not in screen_text(app)
+        assert "▸ data: {1 key}" in screen_text(app)
+
+
+def status_line(app: WfBrowseApp) -> str:
+    """The status bar's message line, as drawn."""
+    return screen_text(app).splitlines()[app.query_one(StatusBar).region.y]
+
+
+async def test_a_fold_change_leaves_other_messages_alone(fake_datadog, launch_options) -> None:
+    """Taking back the tree's word about its folds clears that word only: a message shown
+    after it (here a copy's) stays when the folds change."""
+    document = {"data": {"items": [{"n": i} for i in range(30_000)]}}
+    fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
+    app = WfBrowseApp(launch_options(fake_datadog, workflow_id=WF, instance_id=INST))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert "depth 4 would show more than that" in screen_text(app)
+        await pilot.press("p")  # copy the path: the status line says so
+        await pilot.pause()
+        said = status_line(app)
+        assert "would show more" not in said and said.strip()
+        await pilot.press("1")
+        await pilot.pause()
+        assert status_line(app) == said
 
 
 async def test_expand_all_draws_the_first_rows_before_the_rest_and_stops_at_another_key(

@@ -202,9 +202,10 @@ class JsonTreeView(ScrollView, can_focus=True):
             self.node = node
 
     class Notice(Message):
-        """Something the status bar should say (a cap that stopped an expand, say)."""
+        """Something the status bar should say of the folds (a cap that stopped an expand,
+        say); `text` None once the folds changed again: what it said no longer holds."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str | None) -> None:
             super().__init__()
             self.text = text
 
@@ -222,6 +223,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._shown_since_freeze = 0  # rows expands showed since the last freeze
         self._reloads = 0
+        self._notice_standing = False  # a Notice about the folds was said, and not taken back
         self._changed_paths: set[tuple[str | int, ...]] = set()
         # Drawn rows, by node, fold state, scroll, width and room for text (less than the
         # width while the scrollbar shows). A key, a scroll or a fold draws mostly
@@ -424,10 +426,18 @@ class JsonTreeView(ScrollView, can_focus=True):
         if parent is not None:
             self.cursor_row = parent
 
+    def _notice(self, text: str | None) -> None:
+        """Say `text` of the folds, or (None) take back what was said: once the user changes
+        the folds again, "stopped at the cap" would describe folds no longer on screen."""
+        if text is not None or self._notice_standing:
+            self._notice_standing = text is not None
+            self.post_message(self.Notice(text))
+
     @frame_first
     def action_toggle_fold(self) -> None:
         node = self.cursor_node
         if node is not None and (rows := self.model.toggle(self.cursor_row)):
+            self._notice(None)
             self._changed(rows if node.expanded else 0)
 
     @frame_first
@@ -436,6 +446,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         in steps, each drawn when done (see EXPAND_STEP_SECONDS)."""
         if self.cursor_node is None or not self.cursor_node.is_container:
             return
+        self._notice(None)
         self._expansion_step(Expansion(self.model, self.cursor_row, EXPAND_CAP))
 
     @frame_first
@@ -457,11 +468,9 @@ class JsonTreeView(ScrollView, can_focus=True):
         if not expansion.done:
             self.call_after_refresh(self._expansion_step, expansion)
         elif expansion.capped:
-            self.post_message(
-                self.Notice(
-                    f"expanded {expansion.node.shown:,} rows and stopped there (at most "
-                    f"{EXPAND_CAP:,} at once): open a range or a child and press e again"
-                )
+            self._notice(
+                f"expanded {expansion.node.shown:,} rows and stopped there (at most "
+                f"{EXPAND_CAP:,} at once): open a range or a child and press e again"
             )
 
     @frame_first
@@ -470,6 +479,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         node = self.cursor_node
         top = node.path[0] if node is not None and node.path else None
         collapse_all(self.model)
+        self._notice(None)
         rows = self.model.rows
         self.cursor_row = next((i for i, row in enumerate(rows) if row.key == top), 0)
         self._changed()
@@ -487,10 +497,9 @@ class JsonTreeView(ScrollView, can_focus=True):
             node = node.parent
         self.cursor_row = row if row is not None else 0
         self._changed(shown)
-        if capped:
-            self.post_message(
-                self.Notice(f"showing {shown:,} rows: depth {depth} would show more than that")
-            )
+        self._notice(
+            f"showing {shown:,} rows: depth {depth} would show more than that" if capped else None
+        )
 
     @frame_first
     def reveal_path(self, path: tuple[str | int, ...]) -> bool:

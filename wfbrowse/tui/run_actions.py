@@ -71,6 +71,7 @@ class RunActions(App[None]):
         self._matches: list[tuple[Key, ...]] = []
         self._match_index = -1
         self._counting = False
+        self._tree_notice: str | None = None  # what the tree last said of its folds
 
     # -- what is in view -----------------------------------------------------------------------
     def _tree(self) -> JsonTreeView | None:
@@ -455,7 +456,12 @@ class RunActions(App[None]):
         return True
 
     def on_json_tree_view_notice(self, message: JsonTreeView.Notice) -> None:
-        self.query_one(StatusBar).show_warning(message.text)
+        status = self.query_one(StatusBar)
+        if message.text is not None:
+            status.show_warning(message.text)
+        elif status.message == self._tree_notice:
+            status.clear_message()  # only the tree's own word: a later message stays
+        self._tree_notice = message.text
 
     # -- help ----------------------------------------------------------------------------------
     def action_help(self) -> None:
