@@ -95,8 +95,8 @@ def main() -> None:
                 ),
                 run_child(
                     "bench_soak",
-                    f"--refreshes={40 if quick else bench_soak.BIG_REFRESHES}",
-                    f"--mark={20 if quick else bench_soak.MARK}",
+                    f"--refreshes={20 if quick else bench_soak.BIG_REFRESHES}",
+                    f"--mark={10 if quick else bench_soak.MARK}",
                     f"--records={bench_soak.BIG_RECORDS}",
                 ),
             ],
