@@ -149,17 +149,21 @@ async def test_a_users_theme_file_is_used_with_its_own_colours(demo_server, laun
     ],
 )
 async def test_a_broken_theme_file_is_named_once_and_the_default_is_used(
-    demo_server, launch_options, file_text: str, complaint: str
+    demo_server, launch_options, monkeypatch, file_text: str, complaint: str
 ) -> None:
     broken = user_themes() / "broken.toml"
     broken.write_text(file_text)
+    # The config folder under the home folder, as it is by default: the file is named from
+    # there, so that what is wrong still fits the status bar after its name.
+    home = Path(os.environ["XDG_CONFIG_HOME"]).parent
+    monkeypatch.setenv("HOME", str(home))
     app = WfBrowseApp(launch_options(demo_server, saved_theme="broken"))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         assert app.theme == "wfbrowse-dark"
         status = app.query_one(StatusBar)
         assert status.message_kind == "warning"
-        assert str(broken) in status.message
+        assert f"theme file ~/{broken.relative_to(home)}: " in status.message
         assert complaint in status.message
         assert "using wfbrowse-dark" in status.message
         assert "\n" not in status.message

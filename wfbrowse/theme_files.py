@@ -20,6 +20,7 @@ cannot be used is never fatal: it comes back as a one-line problem naming the fi
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Iterable
@@ -120,8 +121,18 @@ def theme_dirs() -> tuple[Path, Path]:
     return bundled_themes_dir(), user_themes_dir()
 
 
+def named(path: Path | None) -> str:
+    """A theme file as messages name it: under the home folder as `~/...`, so that what is
+    wrong with it still fits a narrow pane's status bar after the name."""
+    if path is None:
+        return "<no file>"
+    with contextlib.suppress(RuntimeError, ValueError):  # no home folder; not under it
+        return f"~/{path.relative_to(Path.home())}"
+    return str(path)
+
+
 def _fail(path: Path, why: str) -> ThemeFileError:
-    return ThemeFileError(f"theme file {path}: {why}")
+    return ThemeFileError(f"theme file {named(path)}: {why}")
 
 
 def _string_table(path: Path, data: dict[str, object], key: str) -> dict[str, str]:

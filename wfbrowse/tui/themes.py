@@ -20,7 +20,7 @@ from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
-from wfbrowse.theme_files import COLOR_FIELDS, OWN_VARIABLES, ThemeFileError, ThemeSpec
+from wfbrowse.theme_files import COLOR_FIELDS, OWN_VARIABLES, ThemeFileError, ThemeSpec, named
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -67,7 +67,7 @@ def _check_color(spec: ThemeSpec, where: str, value: str) -> None:
         Color.parse(value)
     except ColorParseError:
         raise ThemeFileError(
-            f"theme file {spec.source}: {where} = {value!r} is not a colour "
+            f"theme file {named(spec.source)}: {where} = {value!r} is not a colour "
             '(e.g. "#4EA1FF", "rgb(78,161,255)", "ansi_green")'
         ) from None
 
@@ -84,7 +84,7 @@ def to_textual_theme(spec: ThemeSpec) -> Theme:
         if key.endswith("text-style"):
             if not set(value.split()) <= VALID_STYLE_FLAGS:
                 raise ThemeFileError(
-                    f"theme file {spec.source}: variables.{key} = {value!r} is not a text "
+                    f"theme file {named(spec.source)}: variables.{key} = {value!r} is not a text "
                     'style (e.g. "bold", "reverse", "none")'
                 )
         else:
