@@ -33,7 +33,13 @@ class TmuxSession:
     ) -> None:
         self.socket = f"wfbrowse-test-{os.getpid()}-{next(_counter)}"
         self.target = "main"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+        # COLUMNS and LINES (set by pytest-xdist's workers, 80x24) would override the pane's
+        # own size in Textual: the terminal's size must be tmux's.
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("TMUX") and k not in ("COLUMNS", "LINES")
+        }
         environment.update(env or {})
         environment.setdefault("TERM", "xterm-256color")
         if environment.get("TERM") == "dumb":
