@@ -193,6 +193,15 @@ async def test_e_E_and_depth_keys(fake_datadog, launch_options) -> None:
         assert path_line(app) == ".data"
 
 
+async def said_once_done(app: WfBrowseApp, pilot, text: str) -> bool:
+    """Whether `text` shows within two seconds: `e` says it once its last step is done."""
+    for _ in range(100):
+        if text in screen_text(app):
+            return True
+        await pilot.pause(0.02)
+    return text in screen_text(app)
+
+
 async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_options) -> None:
     document = {"data": {"items": [{"n": i, "tags": ["a", "b"]} for i in range(30_000)]}}
     fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
@@ -200,13 +209,15 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("g", "e")
-        for _ in range(100):  # said once its last step is done
-            if "and stopped there" in screen_text(app):
-                break
-            await pilot.pause(0.02)
-        assert "and stopped there (at most 10,000 at once)" in screen_text(app)
+        assert await said_once_done(app, pilot, "and stopped there (at most 10,000 at once)")
         assert len(app.query_one(JsonTreeView).model.rows) <= 10_001 + 1
-        # Once the folds change again, what it said no longer holds, and goes.
+        # Once the folds change again, what it said no longer holds, and goes: a fold of one
+        # node (left) as a depth key does.
+        await pilot.press("left")
+        await pilot.pause()
+        assert "stopped there" not in screen_text(app)
+        await pilot.press("g", "e")
+        assert await said_once_done(app, pilot, "and stopped there")
         await pilot.press("2")
         await pilot.pause()
         assert "stopped there" not in screen_text(app)

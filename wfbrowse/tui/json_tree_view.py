@@ -411,6 +411,7 @@ class JsonTreeView(ScrollView, can_focus=True):
         if node.expanded or not node.is_container:
             self.cursor_row += 1 if node.expanded else 0
             return
+        self._notice(None)
         self._changed(self.model.expand(self.cursor_row))
 
     @frame_first
@@ -420,6 +421,7 @@ class JsonTreeView(ScrollView, can_focus=True):
             return
         if node.expanded:
             self.model.collapse(self.cursor_row)
+            self._notice(None)
             self._changed()
             return
         parent = self.model.parent_row(self.cursor_row)
