@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tmux import tmux_available
+from tests.tmux import kill_server, tmux_available
 from wfbrowse.clipboard import Delivery, copy_routes
 
 needs_tmux = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
@@ -58,13 +58,7 @@ class PrivateTmux:
         return {"PATH": os.environ.get("PATH", os.defpath), "TMUX": self.tmux_value}
 
     def close(self) -> None:
-        subprocess.run(
-            ["tmux", "-L", self.name, "kill-server"],
-            capture_output=True,
-            env=_tmux_env(),
-            timeout=10,
-            check=False,
-        )
+        kill_server(self.name, _tmux_env())
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_API_KEY, TEST_APP_KEY
-from tests.tmux import TmuxSession, tmux_available
+from tests.tmux import TmuxSession, kill_server, tmux_available
 from wfbrowse.demo.catalog import DEMO_WORKFLOW_ID, SUCCEEDED_INSTANCE_ID
 from wfbrowse.demo.server import FakeDatadog
 from wfbrowse.theme_files import load_theme_file
@@ -308,7 +308,7 @@ def test_the_tmux_setting_is_a_valid_tmux_line(tmp_path: Path) -> None:
         )
         assert shown.stdout.strip() == "on"
     finally:
-        subprocess.run([*run, "kill-server"], timeout=20, check=False)
+        kill_server(socket)
 
 
 def test_scripting_commands(tmp_path: Path, demo_server: FakeDatadog) -> None:

@@ -19,6 +19,21 @@ def tmux_available() -> bool:
     return shutil.which("tmux") is not None
 
 
+def kill_server(socket: str, env: Mapping[str, str] | None = None) -> None:
+    """Stop the tmux server on `-L socket` and remove its socket file, which tmux (3.3)
+    leaves behind: a test run would otherwise leave hundreds in the temporary folder."""
+    environment = os.environ if env is None else env
+    subprocess.run(
+        ["tmux", "-L", socket, "kill-server"],
+        capture_output=True,
+        env=environment,
+        timeout=10,
+        check=False,
+    )
+    folder = Path(environment.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+    (folder / socket).unlink(missing_ok=True)
+
+
 class TmuxSession:
     """One detached tmux session on its own server socket (`tmux -L`), killed on close."""
 
@@ -132,9 +147,7 @@ class TmuxSession:
         return int(value) if value.strip() else None
 
     def close(self) -> None:
-        subprocess.run(
-            ["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10, check=False
-        )
+        kill_server(self.socket, self._env)
         shutil.rmtree(self._status_file.parent, ignore_errors=True)
 
     def __enter__(self) -> TmuxSession:
