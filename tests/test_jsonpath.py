@@ -51,6 +51,13 @@ from wfbrowse.jsonpath import jq_path, json_pointer, quote
         (("ls\u2028ps\u2029",), '.["ls\\u2028ps\\u2029"]'),
         (("lone\ud800",), '.["lone\\ud800"]'),
         (("trailing\n",), '.["trailing\\n"]'),  # no identifier match through a final newline
+        # jq 1.6 reads `.e1` and `.E0` as a broken number; `.e`, `.e1a`, `.ee1` are fields.
+        (("e1",), '.["e1"]'),
+        (("E0",), '.["E0"]'),
+        (("a", "e10"), '.a["e10"]'),
+        (("e",), ".e"),
+        (("e1a",), ".e1a"),
+        (("ee1",), ".ee1"),
     ],
 )
 def test_jq_path_text(keys, expected):
@@ -79,6 +86,9 @@ def test_quote_keeps_readable_unicode():
 TRICKY_KEYS = [
     "plain",
     "_",
+    "e1",
+    "E0",
+    "e1a",
     "CamelCase9",
     "",
     " ",

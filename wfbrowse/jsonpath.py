@@ -8,8 +8,10 @@ from collections.abc import Sequence
 
 from wfbrowse.textsafe import escape_unsafe, json_escape
 
-# jq's `.foo` shorthand takes identifiers only; anything else needs `["..."]`.
-_JQ_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# jq's `.foo` shorthand takes identifiers only; anything else needs `["..."]`. Nor does it
+# take an `e` or `E` and digits alone: jq 1.6 reads `.e1` and `.E0` as a broken number
+# ("Invalid numeric literal").
+_JQ_IDENTIFIER = re.compile(r"(?![eE][0-9]+$)[A-Za-z_][A-Za-z0-9_]*")
 
 
 def quote(key: str) -> str:
