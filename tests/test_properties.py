@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import TEST_API_KEY
@@ -559,6 +559,44 @@ def test_search_finds_exactly_the_matching_keys_and_values_in_order(
         row = reveal(tree, path)
         assert row is not None and tree.rows[row].path == path
     assert_rows_consistent(tree)
+
+
+# Letters a case-insensitive search takes for i, k and s (U+0130, U+0131, the Kelvin sign, the
+# long s) beside them, what JSON escapes, and a little else: what the search's test on the
+# JSON text of a stretch of entries must never miss.
+LOOKALIKES = 'iIkKsS\u0130\u0131\u212a\u017fé"\\\n\x7f :/1e-'
+look_texts = st.text(LOOKALIKES, max_size=6)
+look_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), numbers, look_texts),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6), st.dictionaries(look_texts, inner, max_size=6)
+    ),
+    max_leaves=40,
+)
+
+
+@SOME
+@given(
+    st.one_of(st.dictionaries(look_texts, look_values, max_size=6), st.lists(look_values)),
+    st.text(LOOKALIKES, min_size=1, max_size=3),
+    st.sampled_from([1, 2, 3]),
+)
+# What JSON writes otherwise than the value reads (a quote, a backslash, a newline, a float's
+# exponent): the rare cases, each made sure of.
+@example({"k": 'i"', "l": 1}, 'i"', 1)
+@example(["s\\k", "x"], "s\\", 1)
+@example(["i\ns", "x"], "i\n", 1)
+@example([1e-05, 2], "05", 1)
+@example([2**70, "x"], "1", 1)
+def test_search_passing_over_stretches_of_entries_misses_nothing(
+    document: Any, text: str, chunk: int
+) -> None:
+    """A big container's entries are searched in chunks, and a chunk whose JSON text cannot
+    hold the query is passed over: with chunks of one to three entries (every container
+    "big"), the matches are still exactly the reference's."""
+    with mock.patch.object(jsontree, "SEARCH_CHUNK", chunk):
+        found = list(iter_matches(document, Query(text)))
+    assert found == reference_matches(document, text)
 
 
 @FEW
