@@ -393,7 +393,9 @@ class JsonTreeView(ScrollView, can_focus=True):
 
     # -- folding -------------------------------------------------------------------------------
     def _changed(self, shown: int = 0) -> None:
-        """The rows changed (`shown` of them appeared): resize and redraw."""
+        """The folds changed (`shown` rows appeared): take back what was said of the folds
+        before, resize and redraw."""
+        self._notice(None)
         self.sync_size()
         self.cursor_row = self.cursor_row  # re-validate and announce
         self._shown_since_freeze += shown
@@ -411,7 +413,6 @@ class JsonTreeView(ScrollView, can_focus=True):
         if node.expanded or not node.is_container:
             self.cursor_row += 1 if node.expanded else 0
             return
-        self._notice(None)
         self._changed(self.model.expand(self.cursor_row))
 
     @frame_first
@@ -421,7 +422,6 @@ class JsonTreeView(ScrollView, can_focus=True):
             return
         if node.expanded:
             self.model.collapse(self.cursor_row)
-            self._notice(None)
             self._changed()
             return
         parent = self.model.parent_row(self.cursor_row)
@@ -439,7 +439,6 @@ class JsonTreeView(ScrollView, can_focus=True):
     def action_toggle_fold(self) -> None:
         node = self.cursor_node
         if node is not None and (rows := self.model.toggle(self.cursor_row)):
-            self._notice(None)
             self._changed(rows if node.expanded else 0)
 
     @frame_first
@@ -448,7 +447,6 @@ class JsonTreeView(ScrollView, can_focus=True):
         in steps, each drawn when done (see EXPAND_STEP_SECONDS)."""
         if self.cursor_node is None or not self.cursor_node.is_container:
             return
-        self._notice(None)
         self._expansion_step(Expansion(self.model, self.cursor_row, EXPAND_CAP))
 
     @frame_first
@@ -481,7 +479,6 @@ class JsonTreeView(ScrollView, can_focus=True):
         node = self.cursor_node
         top = node.path[0] if node is not None and node.path else None
         collapse_all(self.model)
-        self._notice(None)
         rows = self.model.rows
         self.cursor_row = next((i for i, row in enumerate(rows) if row.key == top), 0)
         self._changed()
@@ -499,9 +496,8 @@ class JsonTreeView(ScrollView, can_focus=True):
             node = node.parent
         self.cursor_row = row if row is not None else 0
         self._changed(shown)
-        self._notice(
-            f"showing {shown:,} rows: depth {depth} would show more than that" if capped else None
-        )
+        if capped:
+            self._notice(f"showing {shown:,} rows: depth {depth} would show more than that")
 
     @frame_first
     def reveal_path(self, path: tuple[str | int, ...]) -> bool:
