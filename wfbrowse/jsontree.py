@@ -576,21 +576,28 @@ def _child_for(node: Node, key: Key) -> Node | None:
     first = children[0]
     if first.span is not None:
         index = key if isinstance(key, int) else _index_of_key(first, key)
-        if index is None:
-            return None
-        size = first.span[1] - first.span[0]
-        position = (index - first.span[0]) // size
-        if 0 <= position < len(children):
-            start, stop = children[position].span or (0, 0)
-            if start <= index < stop:
-                return _child_for(children[position], key)
-        return None
+        holder = _range_holding(children, index) if index is not None else None
+        return _child_for(holder, key) if holder is not None else None
     if isinstance(key, int) and isinstance(first.key, int):
         position = key - first.key
         if 0 <= position < len(children) and children[position].key == key:
             return children[position]
         return None
     return next((child for child in children if child.key == key), None)
+
+
+def _range_holding(children: list[Node], index: int) -> Node | None:
+    """Among a container's children, the range whose span holds item `index`; None if they
+    are no ranges, or none holds it. By arithmetic: all ranges but the last are of one size."""
+    first = children[0] if children else None
+    if first is None or first.span is None:
+        return None
+    position = (index - first.span[0]) // (first.span[1] - first.span[0])
+    if 0 <= position < len(children):
+        start, stop = children[position].span or (0, 0)
+        if start <= index < stop:
+            return children[position]
+    return None
 
 
 def _index_of_key(range_node: Node, key: str) -> int | None:
@@ -659,14 +666,7 @@ def _range_at(container: Node, place: Place) -> Node | None:
     start = place.span[0]
     node = container
     while True:
-        inner = next(
-            (
-                child
-                for child in build_children(node)
-                if child.span is not None and child.span[0] <= start < child.span[1]
-            ),
-            None,
-        )
+        inner = _range_holding(build_children(node), start)
         if inner is None or inner.depth > place.depth:
             return None
         if inner.depth == place.depth:
