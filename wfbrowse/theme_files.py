@@ -121,7 +121,7 @@ def theme_dirs() -> tuple[Path, Path]:
     return bundled_themes_dir(), user_themes_dir()
 
 
-def named(path: Path | None) -> str:
+def _named(path: Path | None) -> str:
     """A theme file as messages name it: under the home folder as `~/...`, so that what is
     wrong with it still fits a narrow pane's status bar after the name."""
     if path is None:
@@ -131,18 +131,19 @@ def named(path: Path | None) -> str:
     return str(path)
 
 
-def _fail(path: Path, why: str) -> ThemeFileError:
-    return ThemeFileError(f"theme file {named(path)}: {why}")
+def file_error(path: Path | None, why: str) -> ThemeFileError:
+    """The one-line error for a theme file that cannot be used: its name, then why."""
+    return ThemeFileError(f"theme file {_named(path)}: {why}")
 
 
 def _string_table(path: Path, data: dict[str, object], key: str) -> dict[str, str]:
     table = data.get(key, {})
     if not isinstance(table, dict):
-        raise _fail(path, f"[{key}] must be a table")
+        raise file_error(path, f"[{key}] must be a table")
     result: dict[str, str] = {}
     for name, value in table.items():
         if not isinstance(value, str) or not value.strip():
-            raise _fail(path, f"{key}.{name} must be a non-empty string")
+            raise file_error(path, f"{key}.{name} must be a non-empty string")
         result[name] = value.strip()
     return result
 
@@ -153,37 +154,39 @@ def load_theme_file(path: Path) -> ThemeSpec:
         with path.open("rb") as file:
             raw = file.read(MAX_THEME_FILE + 1)
     except OSError as error:
-        raise _fail(path, error.strerror or type(error).__name__) from None
+        raise file_error(path, error.strerror or type(error).__name__) from None
     if len(raw) > MAX_THEME_FILE:
-        raise _fail(path, f"larger than {MAX_THEME_FILE // 1024} KiB")
+        raise file_error(path, f"larger than {MAX_THEME_FILE // 1024} KiB")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise _fail(path, "not UTF-8 text") from None
+        raise file_error(path, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
-        raise _fail(path, f"not valid TOML ({error})") from None
+        raise file_error(path, f"not valid TOML ({error})") from None
     unknown = sorted(set(data) - _TOP_LEVEL)
     if unknown:
-        raise _fail(path, f"unknown entry {unknown[0]!r} (expected name, dark, [colors], ...)")
+        raise file_error(path, f"unknown entry {unknown[0]!r} (expected name, dark, [colors], ...)")
     name = data.get("name")
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise _fail(path, "name must be lower-case letters, digits and '-' (e.g. \"my-theme\")")
+        raise file_error(
+            path, "name must be lower-case letters, digits and '-' (e.g. \"my-theme\")"
+        )
     dark = data.get("dark", True)
     if not isinstance(dark, bool):
-        raise _fail(path, "dark must be true or false")
+        raise file_error(path, "dark must be true or false")
     description = data.get("description", "")
     if not isinstance(description, str):
-        raise _fail(path, "description must be a string")
+        raise file_error(path, "description must be a string")
     colors = _string_table(path, data, "colors")
     bad = sorted(set(colors) - set(COLOR_FIELDS))
     if bad:
-        raise _fail(path, f"colors.{bad[0]} is not a theme colour ({', '.join(COLOR_FIELDS)})")
+        raise file_error(path, f"colors.{bad[0]} is not a theme colour ({', '.join(COLOR_FIELDS)})")
     if "primary" not in colors:
-        raise _fail(path, "colors.primary is required")
+        raise file_error(path, "colors.primary is required")
     variables = _string_table(path, data, "variables")
     for variable in variables:
         if not _VARIABLE.fullmatch(variable):
-            raise _fail(path, f"variables.{variable!r} is not a variable name")
+            raise file_error(path, f"variables.{variable!r} is not a variable name")
     return ThemeSpec(name, dark, colors, variables, description, path)
 
 

@@ -20,7 +20,13 @@ from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
-from wfbrowse.theme_files import COLOR_FIELDS, OWN_VARIABLES, ThemeFileError, ThemeSpec, named
+from wfbrowse.theme_files import (
+    COLOR_FIELDS,
+    OWN_VARIABLES,
+    ThemeFileError,
+    ThemeSpec,
+    file_error,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -66,9 +72,10 @@ def _check_color(spec: ThemeSpec, where: str, value: str) -> None:
     try:
         Color.parse(value)
     except ColorParseError:
-        raise ThemeFileError(
-            f"theme file {named(spec.source)}: {where} = {value!r} is not a colour "
-            '(e.g. "#4EA1FF", "rgb(78,161,255)", "ansi_green")'
+        raise file_error(
+            spec.source,
+            f"{where} = {value!r} is not a colour "
+            '(e.g. "#4EA1FF", "rgb(78,161,255)", "ansi_green")',
         ) from None
 
 
@@ -83,9 +90,10 @@ def to_textual_theme(spec: ThemeSpec) -> Theme:
     for key, value in spec.variables.items():
         if key.endswith("text-style"):
             if not set(value.split()) <= VALID_STYLE_FLAGS:
-                raise ThemeFileError(
-                    f"theme file {named(spec.source)}: variables.{key} = {value!r} is not a text "
-                    'style (e.g. "bold", "reverse", "none")'
+                raise file_error(
+                    spec.source,
+                    f"variables.{key} = {value!r} is not a text "
+                    'style (e.g. "bold", "reverse", "none")',
                 )
         else:
             _check_color(spec, f"variables.{key}", value)
