@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.style import Style
@@ -13,6 +14,16 @@ def screen_text(app: App[object]) -> str:
     """The visible screen (the top screen, modals included) as text, one line per row."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
+
+
+async def shows(
+    app: App[Any], pilot: Any, text: str, within: float = 5.0, every: float = 0.1
+) -> bool:
+    """Whether `text` is on the screen within `within` seconds, looked for every `every`."""
+    deadline = time.monotonic() + within
+    while text not in screen_text(app) and time.monotonic() < deadline:
+        await pilot.pause(every)
+    return text in screen_text(app)
 
 
 async def settle(app: App[Any], pilot: Any) -> None:

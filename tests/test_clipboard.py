@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tmux import kill_server, tmux_available
+from tests.tmux import kill_server, terminal_env, tmux_available
 from wfbrowse.clipboard import Delivery, copy_routes
 
 needs_tmux = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
@@ -21,10 +21,6 @@ needs_tmux = pytest.mark.skipif(not tmux_available(), reason="tmux is not instal
 MULTILINE = '{\n  "status": "failed",\n  "step": "Étape ✓ 日本語"\n}\n'
 CONTROLS = "a\x1b]52;c;aGk=\x07b\x00c\r\nd\x7f\x1b[31mred\x1b[0m\tend"
 BIG = "".join(f"{n:06d} línea de prueba ✓ {'x' * 40}\n" for n in range(2000))  # ~ 110 KB
-
-
-def _tmux_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
 
 
 class PrivateTmux:
@@ -39,7 +35,7 @@ class PrivateTmux:
         result = subprocess.run(
             ["tmux", "-L", self.name, "-f", "/dev/null", *args],
             capture_output=True,
-            env=_tmux_env(),
+            env=terminal_env(),
             timeout=20,
             check=True,
         )
@@ -49,7 +45,7 @@ class PrivateTmux:
         return subprocess.run(
             ["tmux", "-L", self.name, "show-buffer"],
             capture_output=True,
-            env=_tmux_env(),
+            env=terminal_env(),
             timeout=20,
             check=True,
         ).stdout
@@ -58,7 +54,7 @@ class PrivateTmux:
         return {"PATH": os.environ.get("PATH", os.defpath), "TMUX": self.tmux_value}
 
     def close(self) -> None:
-        kill_server(self.name, _tmux_env())
+        kill_server(self.name, terminal_env())
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction, serve
-from tests.screen import screen_text, settle
+from tests.screen import screen_text, settle, shows
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
 from wfbrowse.tui.status_bar import StatusBar
@@ -193,15 +193,6 @@ async def test_e_E_and_depth_keys(fake_datadog, launch_options) -> None:
         assert path_line(app) == ".data"
 
 
-async def said_once_done(app: WfBrowseApp, pilot, text: str) -> bool:
-    """Whether `text` shows within two seconds: `e` says it once its last step is done."""
-    for _ in range(100):
-        if text in screen_text(app):
-            return True
-        await pilot.pause(0.02)
-    return text in screen_text(app)
-
-
 async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_options) -> None:
     document = {"data": {"items": [{"n": i, "tags": ["a", "b"]} for i in range(30_000)]}}
     fake_datadog.add_response("GET", INSTANCE_PATH, status=200, body=json.dumps(document))
@@ -209,7 +200,8 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("g", "e")
-        assert await said_once_done(app, pilot, "and stopped there (at most 10,000 at once)")
+        # Said once its last step is done.
+        assert await shows(app, pilot, "and stopped there (at most 10,000 at once)", 2.0, 0.02)
         assert len(app.query_one(JsonTreeView).model.rows) <= 10_001 + 1
         # Once the folds change again, what it said no longer holds, and goes: a fold of one
         # node (left) as a depth key does.
@@ -217,7 +209,7 @@ async def test_expand_all_stops_at_its_cap_and_says_so(fake_datadog, launch_opti
         await pilot.pause()
         assert "stopped there" not in screen_text(app)
         await pilot.press("g", "e")
-        assert await said_once_done(app, pilot, "and stopped there")
+        assert await shows(app, pilot, "and stopped there", 2.0, 0.02)
         await pilot.press("2")
         await pilot.pause()
         assert "stopped there" not in screen_text(app)

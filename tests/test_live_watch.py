@@ -8,7 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 from tests.cassettes import INST, WF
-from tests.screen import rows_drawn_apart, screen_text
+from tests.screen import rows_drawn_apart, screen_text, shows
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
@@ -180,13 +180,6 @@ async def wait_for_requests(pilot, run: ScriptedRun, count: int, within: float =
 
 def path_shown(app: WfBrowseApp) -> str:
     return str(app.query_one("#path").render()).strip()
-
-
-async def shows(app: WfBrowseApp, pilot, text: str, within: float = 5.0) -> bool:
-    deadline = time.monotonic() + within
-    while text not in screen_text(app) and time.monotonic() < deadline:
-        await pilot.pause(0.1)
-    return text in screen_text(app)
 
 
 async def test_the_watch_outlives_failed_refreshes_and_the_users_own_fetch(

@@ -19,6 +19,17 @@ def tmux_available() -> bool:
     return shutil.which("tmux") is not None
 
 
+def terminal_env() -> dict[str, str]:
+    """This process's environment for a private tmux server and what runs in it: no TMUX
+    variables (they name the developer's own server), and no COLUMNS or LINES (set by
+    pytest-xdist's workers, 80x24), which Textual would take over the pane's own size."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TMUX") and k not in ("COLUMNS", "LINES")
+    }
+
+
 def kill_server(socket: str, env: Mapping[str, str] | None = None) -> None:
     """Stop the tmux server on `-L socket` and remove its socket file, which tmux (3.3)
     leaves behind: a test run would otherwise leave hundreds in the temporary folder."""
@@ -48,13 +59,7 @@ class TmuxSession:
     ) -> None:
         self.socket = f"wfbrowse-test-{os.getpid()}-{next(_counter)}"
         self.target = "main"
-        # COLUMNS and LINES (set by pytest-xdist's workers, 80x24) would override the pane's
-        # own size in Textual: the terminal's size must be tmux's.
-        environment = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("TMUX") and k not in ("COLUMNS", "LINES")
-        }
+        environment = terminal_env()
         environment.update(env or {})
         environment.setdefault("TERM", "xterm-256color")
         if environment.get("TERM") == "dumb":
