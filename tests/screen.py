@@ -16,6 +16,11 @@ def screen_text(app: App[object]) -> str:
     return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
 
 
+def path_line(app: App[Any]) -> str:
+    """The line under the tree: the jq path of the row under the cursor."""
+    return str(app.query_one("#path").render()).strip()
+
+
 async def shows(
     app: App[Any], pilot: Any, text: str, within: float = 5.0, every: float = 0.1
 ) -> bool:

@@ -10,16 +10,12 @@ import pytest
 from textual.widgets import Input
 
 from tests.cassettes import INST, INSTANCE_PATH, WF, load_interaction, serve
-from tests.screen import screen_text, settle, shows
+from tests.screen import path_line, screen_text, settle, shows
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
 from wfbrowse.tui.status_bar import StatusBar
 
 RECORDED_LINK = f"https://app.datadoghq.com/workflow/{WF}?instance={INST}"
-
-
-def path_line(app: WfBrowseApp) -> str:
-    return app.query_one("#path").render().plain.strip()  # type: ignore[attr-defined]
 
 
 async def recorded_run(fake_datadog, launch_options, pilot_size=(120, 40)):

@@ -8,7 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 from tests.cassettes import INST, WF
-from tests.screen import rows_drawn_apart, screen_text, shows
+from tests.screen import path_line, rows_drawn_apart, screen_text, shows
 from wfbrowse.demo.server import FakeDatadog, RecordedRequest, Reply, write_reply
 from wfbrowse.tui.app import WfBrowseApp
 from wfbrowse.tui.json_tree_view import JsonTreeView
@@ -178,10 +178,6 @@ async def wait_for_requests(pilot, run: ScriptedRun, count: int, within: float =
     await pilot.pause(0.3)  # the answer drawn
 
 
-def path_shown(app: WfBrowseApp) -> str:
-    return str(app.query_one("#path").render()).strip()
-
-
 async def test_the_watch_outlives_failed_refreshes_and_the_users_own_fetch(
     fake_datadog: FakeDatadog, launch_options
 ) -> None:
@@ -248,7 +244,7 @@ async def test_a_refresh_keeps_the_ranges_the_user_opened(
         await pilot.press("h")  # up to the range the item is in
         await pilot.pause()
         assert "▾ [1,000 … 1,999]" in screen_text(app)
-        assert path_shown(app) == ".data.attributes.outputs.arr[1000:2000]"
+        assert path_line(app) == ".data.attributes.outputs.arr[1000:2000]"
         await pilot.press("ctrl+r")
         assert await shows(app, pilot, f"loaded instance {INST}")
         await pilot.pause(0.3)
@@ -256,7 +252,7 @@ async def test_a_refresh_keeps_the_ranges_the_user_opened(
         assert "▾ [1,000 … 1,999]" in screen and "[1000]: 1000" in screen
         await pilot.press("j")  # the cursor was on the range's row: the next is its first item
         await pilot.pause()
-        assert path_shown(app) == ".data.attributes.outputs.arr[1000]"
+        assert path_line(app) == ".data.attributes.outputs.arr[1000]"
 
 
 async def test_a_search_outlives_the_refreshes_of_its_run(
